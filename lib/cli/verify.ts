@@ -1,0 +1,89 @@
+/**
+ * npm run verify: the repository's own proof, run by .ci/run.
+ *   1. type-check everything (tsc)
+ *   2. run lib/'s tests, every suite against solutions/, and every suite against the stubs in katas/
+ *   3. check: lib passes; every solution test passes; every stub test fails
+ * Ends with one line "verify: N passed, M failed" (each check counted once).
+ */
+import { spawnSync } from 'node:child_process';
+import pc from 'picocolors';
+import { curriculum, kataPaths } from '../curriculum';
+import { ROOT } from '../paths';
+import { referenceInfo } from '../reference/tf';
+import { firstLines, kataResult } from '../runner/results';
+import { runVitest } from '../runner/vitest';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<void> {
+  const checks: Check[] = [];
+  const started = Date.now();
+
+  console.log(pc.bold('1. Type-check (tsc --noEmit)'));
+  const tscStart = Date.now();
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT], { cwd: ROOT, encoding: 'utf8' });
+  checks.push({ name: 'type-check', ok: tsc.status === 0, detail: tsc.status === 0 ? undefined : firstLines(tsc.stdout + tsc.stderr, 30) });
+  console.log(`   ${tsc.status === 0 ? pc.green('ok') : pc.red('FAILED')} (${seconds(Date.now() - tscStart)})`);
+
+  console.log(pc.bold(`2. Suites: lib, solutions/ and katas/ (reference: ${referenceInfo()})`));
+  const run = await runVitest({ projects: ['lib', 'solutions', 'katas'], wallTimeoutMs: 20 * 60_000 });
+  console.log(`   ran in ${seconds(run.wallMs)}`);
+
+  for (const m of run.report.modules.filter((m) => m.project === 'lib')) {
+    const failed = m.tests.filter((t) => t.state !== 'passed');
+    checks.push({
+      name: `lib: ${m.file}`,
+      ok: failed.length === 0 && m.errors.length === 0 && m.tests.length > 0,
+      detail: [...m.errors, ...failed.map((t) => `${t.fullName}\n${t.errors.map((e) => e.message).join('\n')}`)].join('\n') || undefined,
+    });
+  }
+  if (!run.report.modules.some((m) => m.project === 'lib')) checks.push({ name: 'lib tests ran', ok: false, detail: run.output.slice(-3000) });
+
+  console.log(pc.bold('3. Every solution passes, every stub fails'));
+  console.log(pc.dim(`   ${'kata'.padEnd(22)} ${'tests'.padStart(5)}  solutions  stubs      time (solutions)`));
+  for (const kata of curriculum) {
+    const sol = kataResult(run, 'solutions', kata);
+    const stub = kataResult(run, 'katas', kata);
+    const stubPassing = stub.tests.filter((t) => t.state === 'passed');
+    const solOk = sol.state === 'done';
+    const stubOk = stub.tests.length > 0 && stubPassing.length === 0 && stub.state !== 'error';
+    const sameCount = sol.total === stub.total;
+    checks.push({
+      name: `${kata.slug}: every test passes against solutions/`,
+      ok: solOk,
+      detail: solOk ? undefined : sol.problem ?? sol.tests.filter((t) => t.state !== 'passed').map((t) => `${t.fullName}\n${t.errors.map((e) => e.message).join('\n')}`).join('\n\n'),
+    });
+    checks.push({
+      name: `${kata.slug}: every test fails against the stub`,
+      ok: stubOk && sameCount,
+      detail: stubOk
+        ? sameCount
+          ? undefined
+          : `${stub.total} tests ran against the stub but ${sol.total} against the solution`
+        : stub.problem ?? `these tests pass against the stub (they cannot fail): ${stubPassing.map((t) => t.fullName).join('; ')}`,
+    });
+    console.log(
+      `   ${kata.slug.padEnd(22)} ${String(sol.total).padStart(5)}  ${solOk ? pc.green('all pass ') : pc.red('FAILING  ')}  ${stubOk ? pc.green('all fail ') : pc.red('PASSING  ')}  ${seconds(sol.durationMs)}`,
+    );
+  }
+
+  const failed = checks.filter((c) => !c.ok);
+  for (const c of failed) {
+    console.log(`\n${pc.red(`✗ ${c.name}`)}${c.detail ? `\n${c.detail.replace(/^/gm, '    ')}` : ''}`);
+  }
+  if (run.report.unhandled.length > 0) console.log(pc.yellow(`\nvitest reported: ${run.report.unhandled.join('\n')}`));
+  console.log(`\nverify took ${seconds(Date.now() - started)}`);
+  console.log(`verify: ${checks.length - failed.length} passed, ${failed.length} failed`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

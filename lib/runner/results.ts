@@ -1,0 +1,62 @@
+/** From a vitest run to one verdict per kata: done, failing, not started, or error. */
+import path from 'node:path';
+import { kataPaths, type Kata } from '../curriculum';
+import type { TestReport } from './report';
+import type { RunResult } from './vitest';
+
+export type KataState = 'done' | 'failing' | 'not-started' | 'error';
+
+export interface KataResult {
+  kata: Kata;
+  state: KataState;
+  passed: number;
+  total: number;
+  tests: TestReport[];
+  /** Why the kata is in error (a hang, a file that does not compile, a crash). */
+  problem?: string;
+  durationMs: number;
+}
+
+const notStarted = (t: TestReport) => t.state === 'failed' && t.errors.length > 0 && t.errors.every((e) => e.name === 'KataNotStartedError');
+
+export function kataResult(run: RunResult, project: string, kata: Kata): KataResult {
+  const testFile = kataPaths(kata).test;
+  const module = run.report.modules.find((m) => m.project === project && m.file === testFile);
+  const hang = run.hangs.find((h) => path.relative(process.cwd(), h.file) === testFile || h.file.endsWith(testFile));
+  const tests = module?.tests ?? [];
+  const base = { kata, tests, total: tests.length, passed: tests.filter((t) => t.state === 'passed').length, durationMs: module?.durationMs ?? 0 };
+  if (hang) {
+    const seconds = (hang.limitMs / 1000).toFixed(1);
+    const problem = `the test "${hang.test}" ran longer than ${seconds} s and was stopped; look for a loop that never ends`;
+    return {
+      ...base,
+      state: 'error',
+      problem,
+      passed: 0,
+      tests: tests.map((t) => ({
+        ...t,
+        state: 'failed',
+        errors: [
+          t.fullName === hang.test || hang.test.endsWith(t.fullName)
+            ? { name: 'TimeoutError', message: `stopped after ${seconds} s: an infinite loop?` }
+            : { name: 'NotRun', message: `not finished: the suite was stopped when "${hang.test}" hung` },
+        ],
+      })),
+    };
+  }
+  if (!module) {
+    const why = run.timedOut ? 'the run took too long and was stopped' : run.report.unhandled[0] ?? 'vitest did not run this suite';
+    return { ...base, state: 'error', problem: why };
+  }
+  if (module.errors.length > 0 && tests.length === 0) {
+    return { ...base, state: 'error', problem: firstLines(module.errors[0], 6) };
+  }
+  if (base.total > 0 && base.passed === base.total) return { ...base, state: 'done' };
+  if (base.passed === 0 && tests.length > 0 && tests.every(notStarted)) return { ...base, state: 'not-started' };
+  return { ...base, state: 'failing' };
+}
+
+export function firstLines(text: string, n: number): string {
+  const lines = text.split('\n');
+  return lines.slice(0, n).join('\n') + (lines.length > n ? '\n...' : '');
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs kata suites in a child vitest process and reads back what happened, including tests the
+ * watchdog had to stop. Used by `npm run kata`, `npm run grade` and `npm run verify`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fromRoot, ROOT } from '../paths';
+import type { RunReport } from './report';
+
+export interface Hang {
+  file: string;
+  test: string;
+  limitMs: number;
+}
+
+export interface RunOptions {
+  /** vitest projects to run: katas, solutions, lib. */
+  projects: readonly string[];
+  /** Test files (relative paths); all of the projects' files when empty. */
+  files?: readonly string[];
+  /** Print vitest's own report (colours and all) while it runs, for a person to read. */
+  show?: boolean;
+  /** Per-test limit for the watchdog. */
+  testTimeoutMs?: number;
+  /** Limit for the whole run; the process is killed past it. */
+  wallTimeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+export interface RunResult {
+  report: RunReport;
+  hangs: Hang[];
+  exitCode: number | null;
+  /** What vitest printed, when it was not shown. */
+  output: string;
+  timedOut: boolean;
+  wallMs: number;
+}
+
+const vitestBin = path.join(path.dirname(require.resolve('vitest/package.json', { paths: [ROOT] })), 'vitest.mjs');
+
+export async function runVitest(options: RunOptions): Promise<RunResult> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-run-'));
+  const reportFile = path.join(tmp, 'report.json');
+  const hangDir = path.join(tmp, 'hangs');
+  const args = [
+    vitestBin,
+    'run',
+    ...options.projects.flatMap((p) => ['--project', p]),
+    '--reporter',
+    fromRoot('lib/runner/reporter.ts'),
+    ...(options.show ? ['--reporter', 'default'] : []),
+    ...(options.files ?? []),
+  ];
+  const env = {
+    ...process.env,
+    ...options.env,
+    KATA_REPORT_FILE: reportFile,
+    KATA_HANG_DIR: hangDir,
+    ...(options.testTimeoutMs ? { KATA_TEST_TIMEOUT_MS: String(options.testTimeoutMs) } : {}),
+    ...(options.show ? {} : { FORCE_COLOR: '0' }),
+  };
+  const started = Date.now();
+  let output = '';
+  let timedOut = false;
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: options.show ? 'inherit' : 'pipe' });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = options.wallTimeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.wallTimeoutMs)
+      : undefined;
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  const report: RunReport = fs.existsSync(reportFile)
+    ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as RunReport)
+    : { modules: [], unhandled: [`vitest ended without a report (exit code ${exitCode})`] };
+  const hangs: Hang[] = fs.existsSync(hangDir)
+    ? fs.readdirSync(hangDir).map((f) => JSON.parse(fs.readFileSync(path.join(hangDir, f), 'utf8')) as Hang)
+    : [];
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return { report, hangs, exitCode, output, timedOut, wallMs: Date.now() - started };
+}

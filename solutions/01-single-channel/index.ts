@@ -1,0 +1,47 @@
+/**
+ * Kata 01: single-channel convolution.
+ * Lesson: docs/01-single-channel.md
+ */
+import { checkMatrix, filled, formatShape, shapeOf, type Matrix } from '../../lib/matrix';
+import { todo } from '../../lib/todo';
+
+/**
+ * Convolves one input channel with one kernel: no padding, stride 1.
+ *
+ * Slides `kernel` over every position where it fits entirely inside `input`, multiplies the
+ * overlapping cells element-wise and sums them. Like PyTorch's `Conv2d`, this is
+ * cross-correlation: the kernel is NOT flipped.
+ *
+ * @param input  H x W matrix (`input[row][col]`)
+ * @param kernel kH x kW matrix, no larger than `input` in either direction
+ * @returns a new (H - kH + 1) x (W - kW + 1) matrix; `input` and `kernel` are left unchanged
+ * @throws TypeError  when `input` or `kernel` is not a non-empty rectangular matrix of numbers
+ *                    (use `checkMatrix` from lib/matrix)
+ * @throws RangeError when the kernel is taller or wider than the input
+ *
+ * @example
+ * conv2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]]) // => [[6, 8], [12, 14]]
+ */
+export function conv2d(input: Matrix, kernel: Matrix): Matrix {
+  checkMatrix('conv2d', 'input', input);
+  checkMatrix('conv2d', 'kernel', kernel);
+  const [h, w] = shapeOf(input);
+  const [kh, kw] = shapeOf(kernel);
+  if (kh > h || kw > w) {
+    throw new RangeError(
+      `conv2d: kernel of size ${formatShape([kh, kw])} does not fit in input of size ${formatShape([h, w])}; ` +
+        'the kernel must be no taller and no wider than the input',
+    );
+  }
+  const out = filled(h - kh + 1, w - kw + 1);
+  for (let i = 0; i < out.length; i++) {
+    for (let j = 0; j < out[0].length; j++) {
+      let sum = 0;
+      for (let u = 0; u < kh; u++) {
+        for (let v = 0; v < kw; v++) sum += input[i + u][j + v] * kernel[u][v];
+      }
+      out[i][j] = sum;
+    }
+  }
+  return out;
+}

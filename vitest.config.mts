@@ -1,0 +1,34 @@
+/**
+ * Three projects share the kata suites in test/:
+ *   katas      the suites against the learner's code in katas/ (`npm test`)
+ *   solutions  the same suites against the reference in solutions/ (`npm run verify` checks both)
+ *   lib        the tests of lib/ itself
+ * A suite imports the code under test as `@kata/NN-slug`; the project decides which tree that is.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+const kataProject = (target: 'katas' | 'solutions'): TestProjectInlineConfiguration => ({
+  extends: true,
+  resolve: { alias: [{ find: /^@kata\/(.*)$/, replacement: `${root}${target}/$1/index.ts` }] },
+  test: {
+    name: target,
+    include: ['test/*.test.ts'],
+    setupFiles: ['lib/runner/capture.ts', 'lib/testing/setup.ts'],
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      kataProject('katas'),
+      kataProject('solutions'),
+      { extends: true, test: { name: 'lib', include: ['lib/**/*.test.ts'], setupFiles: ['lib/runner/capture.ts'] } },
+    ],
+    // Async tests time out here; synchronous infinite loops are stopped by lib/testing/watchdog.ts.
+    testTimeout: 10_000,
+    includeTaskLocation: true,
+  },
+});
