@@ -63,6 +63,71 @@ export const curriculum: readonly Kata[] = [
       'Pad with pad2d from kata 02, size the output with convOutputSize for rows and for columns separately (H and W may differ, and so may kH and kW), then fill it.',
     ],
   },
+  {
+    id: '04',
+    slug: '04-multi-channel',
+    title: 'Multi-channel input',
+    concept: 'A C-channel input meets a C-channel kernel: convolve channel by channel, then add, for ONE output channel.',
+    points: 10,
+    dependsOn: ['03-stride'],
+    hints: [
+      'An RGB image is [3, H, W]: three matrices. The kernel has the same number of channels, [3, kH, kW]: one kH x kW slice per input channel. Check both with checkNested from lib/nested, then check that their channel counts agree.',
+      "Output = conv2d(input[0], kernel[0]) + conv2d(input[1], kernel[1]) + ... : kata 03's conv2d on each channel pair (with the same padding and stride), then an element-wise sum of the resulting matrices.",
+      'The result is ONE matrix, not C of them: multiply, then add across channels. When the channel counts differ, say both, PyTorch-style: "expected input[1, 5, 5] to have 3 channels, but got 1 channels instead".',
+    ],
+  },
+  {
+    id: '05',
+    slug: '05-multi-kernel',
+    title: 'M kernels, 4D weights and bias',
+    concept: 'M kernels stacked as a [M, C, kH, kW] weight, plus a bias of M, give M output channels: Conv2d(C, M, k).',
+    points: 15,
+    dependsOn: ['04-multi-channel'],
+    hints: [
+      'Two rules: the weight\'s second axis (C) must equal the input\'s channel count, and the output has one channel per kernel (M = weight.length). Neither depends on the image size H x W.',
+      "Output channel m is kata 04's conv2d(input, weight[m], options) plus bias[m] added to every one of its cells. Stack the M matrices.",
+      'bias may be null (Conv2d(..., bias=False)); otherwise it must have exactly M entries. Check the shapes before any arithmetic, and name both shapes in the error.',
+    ],
+  },
+  {
+    id: '06',
+    slug: '06-max-pooling',
+    title: 'Max pooling',
+    concept: 'MaxPool2d keeps the largest value of each window, channel by channel: no weights, channels unchanged.',
+    points: 10,
+    dependsOn: ['03-stride'],
+    hints: [
+      "MaxPool2d(k) uses stride = k unless told otherwise: windows do not overlap. The output size is kata 03's convOutputSize(H, k, padding, stride) for each of H and W.",
+      'Pool each channel of each image on its own: for [N, C, H, W] the output is [N, C, H\', W\']. Never take a max across channels.',
+      'Padding for max pooling is -Infinity, not 0 (a padded cell must never win), and PyTorch allows at most kernelSize / 2 of it.',
+    ],
+  },
+  {
+    id: '07',
+    slug: '07-tensors',
+    title: 'Tensors and layouts',
+    concept: 'A tensor is a flat Float32Array plus a shape; strides turn an index into an offset, and layouts (NCHW, NHWC) are transposes.',
+    points: 15,
+    dependsOn: ['05-multi-kernel', '06-max-pooling'],
+    hints: [
+      'Row-major strides: the last axis has stride 1, and each earlier axis\'s stride is the product of all the sizes after it. For [N, C, H, W]: [C*H*W, H*W, W, 1]. The offset of an index is the sum of index[d] * stride[d].',
+      'reshape never moves data: it only checks that the sizes multiply to the same total (one -1 may stand for "whatever is left") and returns the same values with the new shape.',
+      'NCHW to NHWC is a transpose: out[n][h][w][c] = in[n][c][h][w]. Loop over the output\'s indices and read the input at the permuted index. PyTorch weights are [M, C, kH, kW]; tfjs filters are [kH, kW, C, M].',
+    ],
+  },
+  {
+    id: '08',
+    slug: '08-linear',
+    title: 'Linear layer and activations',
+    concept: 'linear, relu, flatten, logSoftmax and argmax: the pieces that turn feature maps into a digit.',
+    points: 15,
+    dependsOn: ['07-tensors'],
+    hints: [
+      'linear(x, weight, bias) with x [N, in] and weight [out, in] (PyTorch\'s layout) is y[n][o] = bias[o] + sum over i of x[n][i] * weight[o][i]: a matrix product with the weight transposed.',
+      'flatten keeps the batch axis and joins the rest in NCHW order, like x.view(N, -1): for row-major data that is a reshape, not a reordering.',
+      'logSoftmax(x)[k] = x[k] - log(sum_j exp(x[j])). Subtract the row\'s maximum before exp so that large logits (1000) do not overflow to Infinity.',
+    ],
+  },
 ];
 
 /** Where a kata's pieces live, relative to the repository root. */

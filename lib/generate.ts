@@ -1,9 +1,10 @@
 /**
  * Files generated from the curriculum manifest, so that they never drift from it:
- * the GitHub Classroom config and workflow, and the docs index. `npm run sync` writes them
+ * the GitHub Classroom config and workflow, the docs index and the lessons' figures. `npm run sync` writes them
  * (and test/checksums.json); lib/test/sync.test.ts fails when one is out of date.
  */
 import { curriculum } from './curriculum';
+import { figures } from './figures';
 
 /** Per-kata time limit, in minutes, for GitHub Classroom (its unit). */
 const CLASSROOM_TIMEOUT_MIN = 2;
@@ -104,5 +105,6 @@ export function generatedFiles(): Record<string, string> {
     '.github/classroom/autograding.json': autogradingJson(),
     '.github/workflows/classroom.yml': classroomWorkflow(),
     'docs/README.md': docsIndex(),
+    ...Object.fromEntries(Object.entries(figures()).map(([name, svg]) => [`docs/figures/${name}`, svg])),
   };
 }

@@ -16,7 +16,7 @@ const dir = process.env.KATA_COVERAGE_CAPTURE;
 if (dir) {
   fs.mkdirSync(dir, { recursive: true });
   const original = vm.runInThisContext;
-  vm.runInThisContext = function capture(code: string, options?: vm.RunningScriptOptions | string) {
+  vm.runInThisContext = function capture(this: unknown, code: string, options?: vm.RunningScriptOptions | string) {
     const filename = typeof options === 'string' ? options : options?.filename;
     if (filename && filename.endsWith('.ts') && !filename.includes('node_modules')) {
       const id = createHash('sha1').update(filename).digest('hex');

@@ -1,0 +1,22 @@
+/**
+ * Every figure of the lessons, by file name under docs/figures/ (prefixed with the kata number).
+ * `npm run sync` writes them and lib/test/sync.test.ts checks they are current. Each module draws
+ * its kata's figures from the same numbers as its tests, with the helpers in ./svg.
+ */
+import { convolutionFigures } from './convolution';
+import { linearFigures } from './linear';
+import { multiChannelFigures } from './multi-channel';
+import { multiKernelFigures } from './multi-kernel';
+import { poolingFigures } from './pooling';
+import { tensorFigures } from './tensors';
+
+export function figures(): Record<string, string> {
+  return {
+    ...convolutionFigures(),
+    ...multiChannelFigures(),
+    ...multiKernelFigures(),
+    ...poolingFigures(),
+    ...tensorFigures(),
+    ...linearFigures(),
+  };
+}

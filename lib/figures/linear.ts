@@ -1,0 +1,2 @@
+/** The figures of kata 08's lesson. */
+export const linearFigures = (): Record<string, string> => ({});

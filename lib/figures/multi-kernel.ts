@@ -1,0 +1,2 @@
+/** The figures of kata 05's lesson. */
+export const multiKernelFigures = (): Record<string, string> => ({});

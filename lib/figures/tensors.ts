@@ -1,0 +1,2 @@
+/** The figures of kata 07's lesson. */
+export const tensorFigures = (): Record<string, string> => ({});
