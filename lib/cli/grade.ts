@@ -7,7 +7,8 @@
  * Each test has a time limit (a learner's infinite loop is stopped and reported as an error for
  * that kata; the other katas are still graded). Protected files (suites, fixtures, lib/, configs)
  * are compared with test/checksums.json and any difference is reported.
- * Exits 0 unless --fail-under is given and the score is below it.
+ * Exits 0 unless --fail-under is given and the score is below it (even when it cannot grade:
+ * then results.json says `error`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -241,7 +242,10 @@ async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(2);
+    // The grader's own failure is still a result: an exercism-style `error`, and exit 0.
+    console.error(`The grader could not finish: ${error.message}`);
+    const out = path.resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'grading');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ version: 3, status: 'error', message: error.message, tests: [] }, null, 2)}\n`);
   });
 }
