@@ -10,6 +10,8 @@ export class KataNotStartedError extends Error {
       `Kata ${kata} is not started yet. Write your code in katas/${kata}/index.ts, ` +
         `read the lesson in docs/${kata}.md, and ask for a hint with: npm run kata -- hint ${id}`,
     );
+    // No stack trace: every test of a kata not started fails with this, and the frames say nothing new.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

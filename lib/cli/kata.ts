@@ -31,8 +31,8 @@ export function progressBar(done: number, total: number, width = 24): string {
   return `${pc.green('█'.repeat(filled))}${pc.dim('░'.repeat(width - filled))}`;
 }
 
-async function results(katas: readonly Kata[], show = false): Promise<KataResult[]> {
-  const run = await runVitest({ projects: ['katas'], files: katas.map((k) => kataPaths(k).test), show });
+async function results(katas: readonly Kata[]): Promise<KataResult[]> {
+  const run = await runVitest({ projects: ['katas'], files: katas.map((k) => kataPaths(k).test) });
   return katas.map((k) => kataResult(run, 'katas', k));
 }
 
@@ -68,6 +68,24 @@ async function list(): Promise<void> {
   console.log(next ? nextSteps(next.kata) : pc.green('Every kata passes. Well done!'));
 }
 
+/** One line per test, then the first failure in full: what `watch` shows after each save. */
+function printResult(r: KataResult): void {
+  if (r.state === 'not-started') {
+    console.log(`Not started yet: write your code in ${kataPaths(r.kata).stub}. The lesson is ${kataPaths(r.kata).lesson}.`);
+    return;
+  }
+  if (r.problem) console.log(pc.red(r.problem));
+  for (const t of r.tests) console.log(`  ${t.state === 'passed' ? pc.green('✓') : pc.red('✗')} ${t.fullName.replace(/^[^:]*: /, '')}`);
+  console.log(`\n${r.passed} of ${r.total} tests pass`);
+  // A failure that names a known mistake teaches most; otherwise the first one.
+  const failures = r.tests.filter((t) => t.state !== 'passed');
+  const first = failures.find((t) => t.errors.some((e) => e.message.includes('known mistake'))) ?? failures[0];
+  if (first && r.state !== 'error') {
+    console.log(`\n${pc.red(pc.bold(`✗ ${first.fullName}`))}`);
+    for (const e of first.errors) console.log(e.name === 'AssertionError' || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`);
+  }
+}
+
 async function watch(query?: string): Promise<void> {
   const chokidar = await import('chokidar');
   let current: Kata | undefined = query ? findKata(query) : undefined;
@@ -92,7 +110,8 @@ async function watch(query?: string): Promise<void> {
       const kata: Kata = current!;
       console.clear();
       console.log(pc.bold(`Kata ${kata.id}: ${kata.title}`) + pc.dim(`   (${kataPaths(kata).stub}, lesson ${kataPaths(kata).lesson})\n`));
-      const [r] = await results([kata], true);
+      const [r] = await results([kata]);
+      printResult(r);
       if (r.state === 'done') {
         const i = curriculum.indexOf(kata);
         const rest = curriculum.slice(i + 1);
@@ -105,7 +124,6 @@ async function watch(query?: string): Promise<void> {
         console.log(`\n${nextSteps(current)}\n`);
         again = true;
       } else {
-        if (r.problem) console.log(pc.red(r.problem));
         console.log(pc.dim(`\nWatching katas/ for changes (Ctrl-C to stop). Stuck? npm run kata -- hint ${kata.id}`));
       }
       if (again && r.state === 'done') await new Promise((res) => setTimeout(res, 1500));

@@ -1,8 +1,8 @@
 /**
  * `expect(received).toBeCloseToTensor(expected, options)`: the one tensor assertion of every
- * kata suite. On failure it prints the kata and test, the expected and received shapes, the
- * first differing index and a grid of both around it; when the received value is exactly what
- * a known mistake produces, it says which mistake first.
+ * kata suite. On failure (under the test's name, which starts with the kata) it prints the
+ * expected and received shapes, the first differing index and a grid of both around it; when the
+ * received value is exactly what a known mistake produces, it says which mistake first.
  */
 import { expect } from 'vitest';
 import { FLOAT32, closeTo, explainDifference, type Tolerance } from './compare';
@@ -35,9 +35,8 @@ expect.extend({
   toBeCloseToTensor(received: unknown, expected: unknown, options: TensorMatchOptions = {}) {
     const tol: Tolerance = { atol: options.atol ?? FLOAT32.atol, rtol: options.rtol ?? FLOAT32.rtol };
     const problem = explainDifference(received, expected, tol);
-    const test = this.currentTestName ?? '';
     if (this.isNot) {
-      return { pass: problem === undefined, message: () => `${test}\nexpected a tensor different from the one received` };
+      return { pass: problem === undefined, message: () => 'expected a tensor different from the one received' };
     }
     const mistake =
       problem === undefined ? undefined : options.mistakes?.find((m) => !closeTo(m.output, expected, tol) && closeTo(received, m.output, tol));
@@ -45,7 +44,6 @@ expect.extend({
       pass: problem === undefined,
       message: () =>
         [
-          test,
           ...(mistake ? [`This is exactly the output of a known mistake: ${mistake.name}.`, mistake.fix, ''] : []),
           problem ?? '',
         ].join('\n'),
