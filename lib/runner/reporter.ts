@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters as plain } from 'node:util';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
 import type { ModuleReport, RunReport, TestReport } from './report';
 
@@ -14,7 +15,7 @@ function testReport(test: TestCase): TestReport {
     name: test.name,
     fullName: test.fullName,
     state: result.state,
-    errors: (result.errors ?? []).map((e) => ({ name: e.name ?? 'Error', message: e.message ?? String(e) })),
+    errors: (result.errors ?? []).map((e) => ({ name: e.name ?? 'Error', message: plain(e.message ?? String(e)) })),
     durationMs: test.diagnostic()?.duration ?? 0,
     line: test.location?.line,
   };
@@ -30,12 +31,12 @@ export default class KataReporter implements Reporter {
           project: m.project.name,
           file: path.relative(process.cwd(), m.moduleId),
           state: m.state(),
-          errors: m.errors().map((e) => `${e.name ?? 'Error'}: ${e.message}`),
+          errors: m.errors().map((e) => plain(`${e.name ?? 'Error'}: ${e.message}`)),
           durationMs: m.diagnostic().duration,
           tests: [...m.children.allTests()].map(testReport),
         }),
       ),
-      unhandled: unhandled.map((e) => `${e.name ?? 'Error'}: ${e.message ?? ''}`),
+      unhandled: unhandled.map((e) => plain(`${e.name ?? 'Error'}: ${e.message ?? ''}`)),
     };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(report, null, 1));
