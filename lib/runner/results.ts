@@ -1,6 +1,8 @@
 /** From a vitest run to one verdict per kata: done, failing, not started, or error. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { kataPaths, type Kata } from '../curriculum';
+import { fromRoot } from '../paths';
 import type { TestReport } from './report';
 import type { RunResult } from './vitest';
 
@@ -17,7 +19,11 @@ export interface KataResult {
   durationMs: number;
 }
 
-const notStarted = (t: TestReport) => t.state === 'failed' && t.errors.length > 0 && t.errors.every((e) => e.name === 'KataNotStartedError');
+/** The slugs of the katas whose stubs a failed test ran into ("Kata 03-stride is not started yet"). */
+const stubsHit = (t: TestReport): string[] =>
+  t.state === 'failed' && t.errors.length > 0 && t.errors.every((e) => e.name === 'KataNotStartedError')
+    ? t.errors.map((e) => /Kata (\S+) is not started/.exec(e.message)?.[1] ?? '')
+    : [];
 
 export function kataResult(run: RunResult, project: string, kata: Kata): KataResult {
   const testFile = kataPaths(kata).test;
@@ -45,14 +51,24 @@ export function kataResult(run: RunResult, project: string, kata: Kata): KataRes
     };
   }
   if (!module) {
-    const why = run.timedOut ? 'the run took too long and was stopped' : run.report.unhandled[0] ?? 'vitest did not run this suite';
+    const why = !fs.existsSync(fromRoot(testFile))
+      ? `its suite ${testFile} is missing`
+      : run.timedOut
+        ? 'the run took too long and was stopped'
+        : (run.report.unhandled[0] ?? 'vitest did not run this suite');
     return { ...base, state: 'error', problem: why };
   }
   if (module.errors.length > 0 && tests.length === 0) {
     return { ...base, state: 'error', problem: firstLines(module.errors[0], 6) };
   }
   if (base.total > 0 && base.passed === base.total) return { ...base, state: 'done' };
-  if (base.passed === 0 && tests.length > 0 && tests.every(notStarted)) return { ...base, state: 'not-started' };
+  const hit = tests.map(stubsHit);
+  if (base.passed === 0 && tests.length > 0 && hit.every((slugs) => slugs.length > 0)) {
+    const others = [...new Set(hit.flat())].filter((slug) => slug !== kata.slug);
+    if (others.length === 0) return { ...base, state: 'not-started' };
+    // The kata's own code runs, but calls an earlier kata that is still a stub.
+    return { ...base, state: 'failing', problem: `it builds on kata ${others.join(', ')}, which is not started yet: finish that first` };
+  }
   return { ...base, state: 'failing' };
 }
 
