@@ -87,6 +87,7 @@ export const curriculum: readonly Kata[] = [
       'Two rules: the weight\'s second axis (C) must equal the input\'s channel count, and the output has one channel per kernel (M = weight.length). Neither depends on the image size H x W.',
       "Output channel m is kata 04's conv2d(input, weight[m], options) plus bias[m] added to every one of its cells. Stack the M matrices.",
       'bias may be null (Conv2d(..., bias=False)); otherwise it must have exactly M entries. Check the shapes before any arithmetic, and name both shapes in the error.',
+      "Both functions make the same checks: write them once in checkConv2dShapes(fn, inputShape, weightShape, options), which returns [M, H', W'] (kata 03's convOutputSize for H' and W'), so that conv2dOutputShape's errors start with 'conv2dOutputShape:' and conv2d's with 'conv2d:'.",
     ],
   },
   {
@@ -99,7 +100,7 @@ export const curriculum: readonly Kata[] = [
     hints: [
       "MaxPool2d(k) uses stride = k unless told otherwise: windows do not overlap. The output size is kata 03's convOutputSize(H, k, padding, stride) for each of H and W.",
       'Pool each channel of each image on its own: for [N, C, H, W] the output is [N, C, H\', W\']. Never take a max across channels.',
-      'Padding for max pooling is -Infinity, not 0 (a padded cell must never win), and PyTorch allows at most kernelSize / 2 of it.',
+      'Padding for max pooling is -Infinity, not 0 (a padded cell must never win), and PyTorch allows at most kernelSize / 2 of it. Compare with Math.max: like PyTorch it keeps a NaN, where `if (v > best)` silently skips it.',
     ],
   },
   {
