@@ -17,7 +17,7 @@ export interface Kata {
   readonly concept: string;
   /** Points the grader awards when every test of the kata passes. */
   readonly points: number;
-  /** Slugs of katas whose code this one may import (the learner's own earlier work). */
+  /** Slugs of the katas whose code this one imports (the learner's own earlier work), directly or through each other. */
   readonly dependsOn: readonly string[];
   /** Hints, revealed one tier at a time by `npm run kata -- hint NN`; never the solution. */
   readonly hints: readonly string[];
@@ -109,11 +109,11 @@ export const curriculum: readonly Kata[] = [
     title: 'Tensors and layouts',
     concept: 'A tensor is a flat Float32Array plus a shape; strides turn an index into an offset, and layouts (NCHW, NHWC) are transposes.',
     points: 15,
-    dependsOn: ['05-multi-kernel', '06-max-pooling'],
+    dependsOn: [],
     hints: [
       'Row-major strides: the last axis has stride 1, and each earlier axis\'s stride is the product of all the sizes after it. For [N, C, H, W]: [C*H*W, H*W, W, 1]. The offset of an index is the sum of index[d] * stride[d].',
       'reshape never moves data: it only checks that the sizes multiply to the same total (one -1 may stand for "whatever is left") and returns the same values with the new shape.',
-      'NCHW to NHWC is a transpose: out[n][h][w][c] = in[n][c][h][w]. Loop over the output\'s indices and read the input at the permuted index. PyTorch weights are [M, C, kH, kW]; tfjs filters are [kH, kW, C, M].',
+      'NCHW to NHWC is a transpose: out[n][h][w][c] = in[n][c][h][w]. Write permute(t, dims) once (axis d of the result is axis dims[d] of the input, as torch.permute and tf.transpose), then each adapter is one call: [0, 2, 3, 1], its inverse [0, 3, 1, 2], and [2, 3, 1, 0] for PyTorch weights [M, C, kH, kW] to tfjs filters [kH, kW, C, M].',
     ],
   },
   {
@@ -122,7 +122,7 @@ export const curriculum: readonly Kata[] = [
     title: 'Linear layer and activations',
     concept: 'linear, relu, flatten, logSoftmax and argmax: the pieces that turn feature maps into a digit.',
     points: 15,
-    dependsOn: ['07-tensors'],
+    dependsOn: [],
     hints: [
       'linear(x, weight, bias) with x [N, in] and weight [out, in] (PyTorch\'s layout) is y[n][o] = bias[o] + sum over i of x[n][i] * weight[o][i]: a matrix product with the weight transposed.',
       'flatten keeps the batch axis and joins the rest in NCHW order, like x.view(N, -1): for row-major data that is a reshape, not a reordering.',

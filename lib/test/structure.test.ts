@@ -51,13 +51,20 @@ describe.each(curriculum.map((k) => [k.slug, k] as const))('kata %s', (slug, kat
     for (const { name, body } of bodies) expect(body.replace(/\s+/g, ' '), name).toBe(`{ return todo('${slug}'); }`);
   });
 
-  it('imports only lib/ and earlier katas', () => {
-    const earlier = curriculum.slice(0, curriculum.indexOf(kata)).map((k) => k.slug);
+  it('imports only lib/ and the earlier katas its manifest entry depends on', () => {
+    const reachable = new Set<string>();
+    const visit = (deps: readonly string[]): void => {
+      for (const d of deps.filter((dep) => !reachable.has(dep))) {
+        reachable.add(d);
+        visit(curriculum.find((k) => k.slug === d)?.dependsOn ?? []);
+      }
+    };
+    visit(kata.dependsOn);
     for (const spec of [...importsOf(p.stub), ...importsOf(p.solution)]) {
       if (!spec.startsWith('.')) continue; // packages
       const target = path.posix.normalize(path.posix.join(`katas/${slug}`, spec));
-      const ok = target.startsWith('lib/') || earlier.some((e) => target === `katas/${e}` || target.startsWith(`katas/${e}/`));
-      expect(ok, `${slug} imports ${spec}`).toBe(true);
+      const ok = target.startsWith('lib/') || [...reachable].some((e) => target === `katas/${e}` || target.startsWith(`katas/${e}/`));
+      expect(ok, `${slug} imports ${spec}: only lib/ and the katas in its dependsOn (and theirs) may be imported`).toBe(true);
     }
   });
 

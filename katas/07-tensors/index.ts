@@ -1,0 +1,190 @@
+/**
+ * Kata 07: tensors and layouts.
+ * Lesson: docs/07-tensors.md
+ *
+ * A Tensor (lib/tensor.ts) is a shape plus a flat, row-major Float32Array: the form tfjs and
+ * gpu.js take. PyTorch keeps images as NCHW [N, C, H, W] and weights as OIHW [M, C, kH, kW];
+ * tfjs wants NHWC [N, H, W, C] and HWIO [kH, kW, C, M]. Between the two there are only transposes.
+ */
+import { describe } from '../../lib/matrix';
+import { checkNested } from '../../lib/nested';
+import { checkTensor, sizeOf, tensor, type Tensor } from '../../lib/tensor';
+import { todo } from '../../lib/todo';
+
+/** A number, or an array of them, or an array of those, ...: what `toNested` returns. */
+export type Nested = number | Nested[];
+
+/**
+ * Checks a shape: an array of whole numbers >= 0 (`[]` is the shape of a scalar).
+ *
+ * @param fn   the public function being called (starts the message)
+ * @param name the argument's name, e.g. `shape`
+ * @throws TypeError  when `shape` is not an array
+ * @throws RangeError when an entry is not a whole number >= 0 (the message gives the entry and its position)
+ *
+ * @example
+ * checkShape('stridesOf', 'shape', [2, -3]) // throws RangeError: stridesOf: shape[1] must be a whole number >= 0, but got -3 (shape [2, -3])
+ */
+function checkShape(fn: string, name: string, shape: unknown): asserts shape is number[] {
+  return todo('07-tensors');
+}
+
+/**
+ * The row-major strides of a shape, PyTorch's `Tensor.stride()` for a contiguous tensor: how far
+ * apart, in the flat data, two elements are whose index differs by 1 along each axis. The last
+ * axis has stride 1; each earlier axis's stride is the product of all the sizes after it.
+ *
+ * @param shape whole numbers >= 0, e.g. [N, C, H, W]
+ * @returns a new array of shape.length strides: [C*H*W, H*W, W, 1] for [N, C, H, W]; [] for []
+ * @throws TypeError  when `shape` is not an array
+ * @throws RangeError when a size is not a whole number >= 0 (the message gives it and its position)
+ *
+ * @example
+ * stridesOf([2, 3, 4])        // => [12, 4, 1]
+ * stridesOf([64, 1, 28, 28])  // => [784, 784, 28, 1]
+ */
+export function stridesOf(shape: readonly number[]): number[] {
+  return todo('07-tensors');
+}
+
+/**
+ * Where the element at `index` sits in a row-major tensor of `shape`:
+ * the sum over d of index[d] * stridesOf(shape)[d].
+ *
+ * @param shape whole numbers >= 0
+ * @param index one whole number per axis, 0 <= index[d] < shape[d] (no negative indexing)
+ * @returns the offset into the flat data, in 0..sizeOf(shape)-1
+ * @throws TypeError  when `shape` or `index` is not an array
+ * @throws RangeError when a size is invalid; when `index` has a different number of entries than
+ *                    `shape` has axes (the message gives both); when an entry is out of bounds, in
+ *                    PyTorch's words: `index 3 is out of bounds for axis 1 with size 3`
+ *
+ * @example
+ * offsetOf([2, 3, 4], [1, 0, 2]) // => 14  (1 * 12 + 0 * 4 + 2 * 1)
+ */
+export function offsetOf(shape: readonly number[], index: readonly number[]): number {
+  return todo('07-tensors');
+}
+
+/**
+ * A tensor from nested arrays, like `torch.tensor([[1, 2, 3], [4, 5, 6]])`: the shape is the
+ * length at each level of nesting, the data the numbers in reading order (row-major). Values are
+ * stored as float32, so 0.1 becomes 0.10000000149011612. A plain number gives a scalar (shape []).
+ *
+ * @param nested a number, or a non-empty rectangular nested array of numbers (NaN and Infinity are numbers)
+ * @returns a new Tensor; `nested` is left unchanged
+ * @throws TypeError when `nested` is not a number or an array; when it is ragged, has an empty
+ *                   axis (`[]`, `[[]]`) or holds something that is not a number (checkNested from
+ *                   lib/nested says where: `[1] has 2 entries where [0] has 3`)
+ *
+ * @example
+ * fromNested([[1, 2, 3], [4, 5, 6]]) // => { shape: [2, 3], data: Float32Array [1, 2, 3, 4, 5, 6] }
+ * fromNested(7)                      // => { shape: [], data: Float32Array [7] }
+ */
+export function fromNested(nested: unknown): Tensor {
+  return todo('07-tensors');
+}
+
+/**
+ * The nested arrays of a tensor, like PyTorch's `Tensor.tolist()`: `t.shape[0]` entries at the top
+ * level, each with `t.shape[1]` entries, and so on; a scalar (shape []) gives a plain number.
+ *
+ * @param t a Tensor of any rank
+ * @returns new nested arrays (numbers read from the float32 data); `t` is left unchanged
+ * @throws TypeError when `t` is not a Tensor whose data length matches its shape
+ *
+ * @example
+ * toNested(tensor([2, 3], [1, 2, 3, 4, 5, 6])) // => [[1, 2, 3], [4, 5, 6]]
+ * toNested(tensor([], [7]))                   // => 7
+ */
+export function toNested(t: Tensor): Nested {
+  return todo('07-tensors');
+}
+
+/**
+ * The same values in the same (row-major) order under another shape, like PyTorch's
+ * `x.reshape(...)` / `x.view(...)`: no value moves. One size may be -1, meaning "whatever is
+ * left": `reshape(t, [N, -1])` of a [N, C, H, W] tensor is [N, C*H*W].
+ *
+ * @param t     a Tensor
+ * @param shape the new sizes: whole numbers >= 0, and at most one -1
+ * @returns a new Tensor with the new shape and a copy of the data; `t` is left unchanged
+ * @throws TypeError  when `t` is not a Tensor or `shape` not an array
+ * @throws RangeError when a size is not a whole number >= 0 or -1; when there is more than one -1
+ *                    (`only one dimension can be inferred`); when the sizes cannot hold exactly
+ *                    the tensor's values, in PyTorch's words: `shape '[2, 5]' is invalid for input of size 12`
+ *
+ * @example
+ * reshape(tensor([2, 3], [1, 2, 3, 4, 5, 6]), [3, -1]) // => { shape: [3, 2], data: [1, 2, 3, 4, 5, 6] }
+ */
+export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  return todo('07-tensors');
+}
+
+/**
+ * The axes of a tensor in another order, like PyTorch's `x.permute(dims)` or tfjs's
+ * `tf.transpose(x, dims)`: axis d of the result is axis dims[d] of `t`, so
+ *
+ *     result.shape[d] = t.shape[dims[d]]      result[i0, i1, ...] = t[j] where j[dims[d]] = i_d
+ *
+ * Unlike PyTorch's permute (a view with new strides), the result is contiguous: its data is
+ * rewritten in its own row-major order.
+ *
+ * @param t    a Tensor of rank r
+ * @param dims each of 0..r-1 exactly once
+ * @returns a new Tensor; `t` is left unchanged
+ * @throws TypeError  when `t` is not a Tensor or `dims` not an array
+ * @throws RangeError when `dims` does not have r entries, or is not a permutation of 0..r-1 (the
+ *                    message gives dims and says which axis is repeated or out of range)
+ *
+ * @example
+ * permute(tensor([2, 3], [1, 2, 3, 4, 5, 6]), [1, 0]) // => { shape: [3, 2], data: [1, 4, 2, 5, 3, 6] }
+ */
+export function permute(t: Tensor, dims: readonly number[]): Tensor {
+  return todo('07-tensors');
+}
+
+/**
+ * PyTorch's image layout to tfjs's: [N, C, H, W] -> [N, H, W, C], i.e. permute(x, [0, 2, 3, 1]).
+ * out[n][h][w][c] = x[n][c][h][w]: in memory, the C values of each pixel end up side by side.
+ *
+ * @param x [N, C, H, W]
+ * @returns a new [N, H, W, C] Tensor; `x` is left unchanged
+ * @throws TypeError when `x` is not a rank-4 Tensor (the message gives its shape)
+ *
+ * @example
+ * nchwToNhwc(tensor([1, 2, 1, 2], [1, 2, 3, 4])) // => { shape: [1, 1, 2, 2], data: [1, 3, 2, 4] }
+ */
+export function nchwToNhwc(x: Tensor): Tensor {
+  return todo('07-tensors');
+}
+
+/**
+ * tfjs's image layout back to PyTorch's: [N, H, W, C] -> [N, C, H, W], i.e. permute(x, [0, 3, 1, 2]),
+ * the inverse of nchwToNhwc (NOT the same permutation again).
+ *
+ * @param x [N, H, W, C]
+ * @returns a new [N, C, H, W] Tensor; `x` is left unchanged
+ * @throws TypeError when `x` is not a rank-4 Tensor (the message gives its shape)
+ *
+ * @example
+ * nhwcToNchw(tensor([1, 1, 2, 2], [1, 3, 2, 4])) // => { shape: [1, 2, 1, 2], data: [1, 2, 3, 4] }
+ */
+export function nhwcToNchw(x: Tensor): Tensor {
+  return todo('07-tensors');
+}
+
+/**
+ * PyTorch's Conv2d weight to a tfjs conv2d filter: OIHW [M, C, kH, kW] -> HWIO [kH, kW, C, M],
+ * i.e. permute(weight, [2, 3, 1, 0]). out[u][v][c][m] = weight[m][c][u][v].
+ *
+ * @param weight [M, C, kH, kW]: M kernels of C channels each
+ * @returns a new [kH, kW, C, M] Tensor; `weight` is left unchanged
+ * @throws TypeError when `weight` is not a rank-4 Tensor (the message gives its shape)
+ *
+ * @example
+ * oihwToHwio(tensor([2, 1, 1, 2], [1, 2, 3, 4])) // => { shape: [1, 2, 1, 2], data: [1, 3, 2, 4] }
+ */
+export function oihwToHwio(weight: Tensor): Tensor {
+  return todo('07-tensors');
+}
