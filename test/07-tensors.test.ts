@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromNested, nchwToNhwc, nhwcToNchw, offsetOf, oihwToHwio, permute, reshape, stridesOf, toNested } from '@kata/07-tensors';
-import { LAYOUT_EXAMPLE, STRIDES_EXAMPLE } from '../lib/figures/tensors';
+import { LAYOUT_EXAMPLE, STRIDES_EXAMPLE } from '../lib/testing/examples';
 import {
   conv2dThroughAdapters,
   maxPoolThroughAdapters,

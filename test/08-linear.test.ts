@@ -15,7 +15,7 @@ import {
   referenceRelu,
   referenceSoftmax,
 } from '../lib/reference/linear';
-import { LINEAR_EXAMPLE } from '../lib/figures/linear';
+import { LINEAR_EXAMPLE } from '../lib/testing/examples';
 import { tensor, type Tensor } from '../lib/tensor';
 import { EXACT, FLOAT32 } from '../lib/testing/compare';
 import { expectError } from '../lib/testing/matchers';

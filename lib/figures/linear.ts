@@ -1,40 +1,11 @@
 /**
- * The figures of kata 08's lesson (linear layer and activations), and the worked example they
- * draw, which the kata's suite (test/08-linear.test.ts) uses and lib/test/linear.test.ts checks
- * against tfjs.
+ * The figures of kata 08's lesson (linear layer and activations), drawn from the worked example
+ * in lib/testing/examples.ts.
  */
-import { CELL, COLORS, fmt, grid, svg, text } from './svg';
-
-/** The lesson's Linear(3, 2) on a batch of two samples: y = x W^T + b. */
-export const LINEAR_EXAMPLE = {
-  /** x [N = 2, in = 3]. */
-  x: [
-    [1, 2, 3],
-    [4, 5, 6],
-  ],
-  /** weight [out = 2, in = 3], PyTorch's layout: one row per output feature. */
-  weight: [
-    [1, -1, 2],
-    [0, 3, -1],
-  ],
-  /** bias [out = 2]. */
-  bias: [10, 20],
-  /** x W^T + b: [2, 2]. */
-  y: [
-    [15, 23],
-    [21, 29],
-  ],
-  /** x W^T alone (bias null). */
-  noBias: [
-    [5, 3],
-    [11, 9],
-  ],
-};
+import { LINEAR_EXAMPLE } from '../testing/examples';
+import { CELL, COLORS, fmt, grid, svg, text, titleWidth } from './svg';
 
 const HIGHLIGHT = { row: '#fbe3da', weight: '#fdf0d5', out: '#d6eaf3' };
-
-/** Wide enough for a 15px bold title of `title.length` monospace characters and for `content` pixels. */
-const widthFor = (title: string, content: number) => Math.ceil(Math.max(content, 40 + title.length * 9.2));
 
 const sign = (x: number, y: number, s: string) => text(x, y, s, { size: 22, anchor: 'middle', bold: true });
 
@@ -67,7 +38,7 @@ function linearFigure(): string {
     text(xWt + 3 * CELL + 14, storedTop + CELL + CELL / 2 + 4, '← row 1 = column 1 of Wᵀ', { size: 12, color: COLORS.muted }),
     text(20, storedTop + 2 * CELL + 40, sum, { size: 13 }),
   ].join('\n');
-  return svg(widthFor(title, xY + 2 * CELL + 30), storedTop + 2 * CELL + 60, title, body);
+  return svg(titleWidth(title, xY + 2 * CELL + 30), storedTop + 2 * CELL + 60, title, body);
 }
 
 /** The head of the lecture's MNIST net, shapes only, top to bottom: flatten, Linear(320, 10), log_softmax, argmax. */
@@ -97,7 +68,7 @@ function headFigure(): string {
       parts.push(text(ax + 150, (ay + by) / 2 + 4, notes[i], { size: 12, color: COLORS.muted }));
     }
   });
-  return svg(widthFor(title, left + boxW / 2 + 150 + 230), top + (shapes.length - 1) * step + boxH + 24, title, parts.join('\n'));
+  return svg(titleWidth(title, left + boxW / 2 + 150 + 230), top + (shapes.length - 1) * step + boxH + 24, title, parts.join('\n'));
 }
 
 export const linearFigures = (): Record<string, string> => ({

@@ -1,6 +1,6 @@
 /** The figures of kata 04's lesson, drawn from the worked example's numbers in lib/reference/multi-channel.ts. */
 import { RGB_INPUT, RGB_KERNEL, RGB_OUTPUT, RGB_PER_CHANNEL } from '../testing/examples';
-import { CELL, COLORS, fmt, grid, svg, text } from './svg';
+import { CELL, COLORS, fmt, grid, svg, text, titleWidth } from './svg';
 
 /** Light fills for the channels of an RGB image. */
 export const CHANNEL_TINTS = ['#fde2e1', '#e2f3df', '#e0ebf8'];
@@ -47,8 +47,6 @@ export function windowSum(input: number[][], kernel: number[][], i: number, j: n
   return terms.join(' + ');
 }
 
-/** Width enough for a figure's title (15 px bold monospace). */
-export const titleWidth = (title: string): number => Math.ceil(title.length * 9.2 + 40);
 
 /** Each channel with its kernel slice and its own result, then the sum of the results: the one output. */
 function channelsFigure(): string {

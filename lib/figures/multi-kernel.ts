@@ -1,7 +1,7 @@
 /** The figures of kata 05's lesson, drawn from the worked example's numbers in lib/reference/multi-kernel.ts. */
 import { LAYER_BEFORE_BIAS, LAYER_BIAS, LAYER_INPUT, LAYER_OUTPUT, LAYER_WEIGHT, MNIST_CONV1, MNIST_CONV2 } from '../testing/examples';
-import { CHANNEL_TINTS, SHEET_OFFSET, stack, titleWidth } from './multi-channel';
-import { CELL, COLORS, fmt, grid, svg, text } from './svg';
+import { CHANNEL_TINTS, SHEET_OFFSET, stack } from './multi-channel';
+import { CELL, COLORS, fmt, grid, svg, text, titleWidth } from './svg';
 
 /** Fills for the M output channels (and their kernels' outlines). */
 const OUTPUT_TINTS = ['#d6eaf3', '#e8def3', '#fbe5c8'];

@@ -3,7 +3,7 @@
  * lib/testing/examples.ts.
  */
 import { POOL_INPUT, POOL_NEGATIVE, POOL_NEGATIVE_OUTPUT, POOL_OUTPUT, POOL_SECOND_CHANNEL, POOL_SECOND_OUTPUT } from '../testing/examples';
-import { CELL, COLORS, grid, svg, text } from './svg';
+import { CELL, COLORS, grid, svg, text, titleWidth } from './svg';
 
 /** One stroke colour and one light fill per window, for up to four windows. */
 const WINDOWS = [
@@ -12,9 +12,6 @@ const WINDOWS = [
   { stroke: COLORS.kernel, fill: '#fdf0d5' },
   { stroke: '#4f9d69', fill: '#dcefe2' },
 ];
-
-/** Wide enough for a 15px bold title of `title.length` monospace characters and for `content` pixels. */
-const widthFor = (title: string, content: number) => Math.ceil(Math.max(content, 40 + title.length * 9.2));
 
 const rect = (x: number, y: number, w: number, h: number, stroke: string, width = 3) =>
   `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${stroke}" stroke-width="${width}"/>`;
@@ -71,7 +68,7 @@ function maxPoolingFigure(): string {
     pooledGrids(POOL_INPUT, POOL_OUTPUT, k, left, top, ['input [1, 1, 4, 4]', 'output [1, 1, 2, 2]']),
     ...lines.map((l, n) => text(left, y0 + n * 20, l.s, { color: l.colour, bold: true })),
   ].join('\n');
-  return svg(widthFor(title, 460), y0 + lines.length * 20 + 10, title, body);
+  return svg(titleWidth(title, 460), y0 + lines.length * 20 + 10, title, body);
 }
 
 /** Figure 2: two channels, each pooled on its own; the channel count does not change. */
@@ -89,7 +86,7 @@ function channelsFigure(): string {
     text(notes, top + gap + 2 * CELL - 8, 'output[0][1] = pool(input[0][1])', { color: COLORS.muted }),
     text(notes, top + gap - 12, 'no max across channels', { color: COLORS.muted }),
   ].join('\n');
-  return svg(widthFor(title, notes + 280), top + gap + POOL_INPUT.length * CELL + 20, title, body);
+  return svg(titleWidth(title, notes + 280), top + gap + POOL_INPUT.length * CELL + 20, title, body);
 }
 
 /** Cells drawn from strings (for -∞), shaded where `isPadding`. */
@@ -131,7 +128,7 @@ function paddingFigure(): string {
     text(left, top + size * CELL + 30, `output[0][0] = max(${corner.join(', ')}) = ${POOL_NEGATIVE_OUTPUT[0][0]}`, { color: COLORS.window, bold: true }),
     text(left, top + size * CELL + 50, 'zero padding would give 0 here: a value that is not in the input', { color: COLORS.muted }),
   ].join('\n');
-  return svg(widthFor(title, 560), top + size * CELL + 66, title, body);
+  return svg(titleWidth(title, 560), top + size * CELL + 66, title, body);
 }
 
 export const poolingFigures = (): Record<string, string> => ({

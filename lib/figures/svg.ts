@@ -17,6 +17,9 @@ export const COLORS = {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Wide enough for a 15px bold title of monospace characters, and for `content` pixels. */
+export const titleWidth = (title: string, content = 0): number => Math.ceil(Math.max(content, 40 + title.length * 9.2));
+
 export const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : Number(n.toFixed(2)).toString());
 
 export interface GridOptions {

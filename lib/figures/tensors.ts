@@ -1,41 +1,12 @@
 /**
- * The figures of kata 07's lesson (tensors and layouts), and the worked examples they draw, which
- * the kata's suite (test/07-tensors.test.ts) uses and lib/test/layout.test.ts checks against tfjs.
+ * The figures of kata 07's lesson (tensors and layouts), drawn from the worked examples in
+ * lib/testing/examples.ts.
  */
-import { CELL, COLORS, grid, svg, text } from './svg';
-
-/** A [2, 2, 3] tensor holding 0..11, so that each value is its own offset in memory. */
-export const STRIDES_EXAMPLE = {
-  nested: [
-    [
-      [0, 1, 2],
-      [3, 4, 5],
-    ],
-    [
-      [6, 7, 8],
-      [9, 10, 11],
-    ],
-  ],
-  shape: [2, 2, 3],
-  strides: [6, 3, 1],
-  /** The element traced in the figure, and its offset 1·6 + 0·3 + 2·1. */
-  index: [1, 0, 2],
-  offset: 8,
-};
-
-/** One image [N = 1, C = 2, H = 2, W = 3] holding 0..11 in NCHW order, and the same image in NHWC order. */
-export const LAYOUT_EXAMPLE = {
-  nchwShape: [1, 2, 2, 3],
-  nchw: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-  nhwcShape: [1, 2, 3, 2],
-  nhwc: [0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11],
-};
+import { LAYOUT_EXAMPLE, STRIDES_EXAMPLE } from '../testing/examples';
+import { CELL, COLORS, grid, svg, text, titleWidth } from './svg';
 
 /** Light fills for the blocks of the first axis (or the channels), in order. */
 const BLOCKS = ['#fbe3da', '#d6eaf3', '#fdf0d5', '#dcefe2'];
-
-/** Wide enough for a 15px bold title of `title.length` monospace characters and for `content` pixels. */
-const widthFor = (title: string, content: number) => Math.ceil(Math.max(content, 40 + title.length * 9.2));
 
 /** A row of memory cells filled by `fill(offset)`, the cell at `mark` outlined; with `offsets`, the offsets underneath. */
 function memoryRow(values: number[], x: number, y: number, label: string, fill: (offset: number) => string, { mark, offsets = true }: { mark?: number; offsets?: boolean } = {}): string {
@@ -89,7 +60,7 @@ function stridesFigure(): string {
     ...hops,
     text(left, memTop + CELL + 70, sum),
   ].join('\n');
-  return svg(widthFor(title, left + flat.length * CELL + 20), memTop + CELL + 90, title, body);
+  return svg(titleWidth(title, left + flat.length * CELL + 20), memTop + CELL + 90, title, body);
 }
 
 /** One image [1, 2, 2, 3]: its two channels, then its memory in NCHW order and in NHWC order. */
@@ -116,7 +87,7 @@ function layoutsFigure(): string {
     memoryRow(nhwc, left, row2, 'NHWC [1, 2, 3, 2]: the 2 channels of each pixel together', (o) => BLOCKS[channel(nhwc[o])]),
     text(left, row2 + CELL + 44, 'nchwToNhwc(x) = permute(x, [0, 2, 3, 1]);  nhwcToNchw(y) = permute(y, [0, 3, 1, 2])'),
   ].join('\n');
-  return svg(widthFor(title, left + nchw.length * CELL + 20), row2 + CELL + 64, title, body);
+  return svg(titleWidth(title, left + nchw.length * CELL + 20), row2 + CELL + 64, title, body);
 }
 
 export const tensorFigures = (): Record<string, string> => ({

@@ -4,7 +4,7 @@
  * lib/reference/layout.ts checked against each other, so that a typo cannot hide.
  */
 import { describe, expect, it } from 'vitest';
-import { LAYOUT_EXAMPLE, STRIDES_EXAMPLE } from '../figures/tensors';
+import { LAYOUT_EXAMPLE, STRIDES_EXAMPLE } from '../testing/examples';
 import {
   conv2dThroughAdapters,
   maxPoolThroughAdapters,

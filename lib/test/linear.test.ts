@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { referenceArgmax, referenceFlatten, referenceLinear, referenceLogSoftmax, referenceNhwc, referenceRelu, referenceSoftmax } from '../reference/linear';
-import { LINEAR_EXAMPLE } from '../figures/linear';
+import { LINEAR_EXAMPLE } from '../testing/examples';
 import { tensor } from '../tensor';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -197,3 +197,62 @@ export const POOL_NEGATIVE_OUTPUT = [
   [-1, -1, -2],
   [-4, -4, -5],
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Tensors and layouts (docs/07-tensors.md).
+
+/** A [2, 2, 3] tensor holding 0..11, so that each value is its own offset in memory. */
+export const STRIDES_EXAMPLE = {
+  nested: [
+    [
+      [0, 1, 2],
+      [3, 4, 5],
+    ],
+    [
+      [6, 7, 8],
+      [9, 10, 11],
+    ],
+  ],
+  shape: [2, 2, 3],
+  strides: [6, 3, 1],
+  /** The element traced in the figure, and its offset 1·6 + 0·3 + 2·1. */
+  index: [1, 0, 2],
+  offset: 8,
+};
+
+/** One image [N = 1, C = 2, H = 2, W = 3] holding 0..11 in NCHW order, and the same image in NHWC order. */
+export const LAYOUT_EXAMPLE = {
+  nchwShape: [1, 2, 2, 3],
+  nchw: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+  nhwcShape: [1, 2, 3, 2],
+  nhwc: [0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11],
+};
+
+// ---------------------------------------------------------------------------------------------
+// The linear layer (docs/08-linear.md).
+
+/** The lesson's Linear(3, 2) on a batch of two samples: y = x W^T + b. */
+export const LINEAR_EXAMPLE = {
+  /** x [N = 2, in = 3]. */
+  x: [
+    [1, 2, 3],
+    [4, 5, 6],
+  ],
+  /** weight [out = 2, in = 3], PyTorch's layout: one row per output feature. */
+  weight: [
+    [1, -1, 2],
+    [0, 3, -1],
+  ],
+  /** bias [out = 2]. */
+  bias: [10, 20],
+  /** x W^T + b: [2, 2]. */
+  y: [
+    [15, 23],
+    [21, 29],
+  ],
+  /** x W^T alone (bias null). */
+  noBias: [
+    [5, 3],
+    [11, 9],
+  ],
+};
