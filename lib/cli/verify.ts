@@ -3,7 +3,8 @@
  *   1. type-check everything (tsc)
  *   2. run lib/'s tests, every suite against solutions/, and every suite against the stubs in katas/
  *   3. check: lib passes; every solution test passes; every stub test fails
- * Ends with one line "verify: N passed, M failed" (each check counted once).
+ * Ends with one line "verify: N passed, M failed", counting the type-check once and every test once per
+ * run: a lib test, a suite's test against solutions/ (it must pass) and against the stub (it must fail).
  */
 import { spawnSync } from 'node:child_process';
 import pc from 'picocolors';
@@ -17,6 +18,9 @@ interface Check {
   name: string;
   ok: boolean;
   detail?: string;
+  /** How many tests the check covers, and how many of them broke it (default: 1 and 0 or 1). */
+  tests?: number;
+  broken?: number;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
     checks.push({
       name: `lib: ${m.file}`,
       ok: failed.length === 0 && m.errors.length === 0 && m.tests.length > 0,
+      tests: Math.max(1, m.tests.length),
+      broken: m.tests.length === 0 ? 1 : failed.length + (m.errors.length > 0 ? 1 : 0),
       detail: [...m.errors, ...failed.map((t) => `${t.fullName}\n${t.errors.map((e) => e.message).join('\n')}`)].join('\n') || undefined,
     });
   }
@@ -57,11 +63,15 @@ async function main(): Promise<void> {
     checks.push({
       name: `${kata.slug}: every test passes against solutions/`,
       ok: solOk,
+      tests: Math.max(1, sol.total),
+      broken: solOk ? 0 : Math.max(1, sol.total - sol.passed),
       detail: solOk ? undefined : sol.problem ?? sol.tests.filter((t) => t.state !== 'passed').map((t) => `${t.fullName}\n${t.errors.map((e) => e.message).join('\n')}`).join('\n\n'),
     });
     checks.push({
       name: `${kata.slug}: every test fails against the stub`,
       ok: stubOk && sameCount,
+      tests: Math.max(1, stub.total),
+      broken: stubOk && sameCount ? 0 : Math.max(1, stubPassing.length),
       detail: stubOk
         ? sameCount
           ? undefined
@@ -79,7 +89,10 @@ async function main(): Promise<void> {
   }
   if (run.report.unhandled.length > 0) console.log(pc.yellow(`\nvitest reported: ${run.report.unhandled.join('\n')}`));
   console.log(`\nverify took ${seconds(Date.now() - started)}`);
-  console.log(`verify: ${checks.length - failed.length} passed, ${failed.length} failed`);
+  const total = checks.reduce((n, c) => n + (c.tests ?? 1), 0);
+  const broken = checks.reduce((n, c) => n + (c.broken ?? (c.ok ? 0 : 1)), 0);
+  console.log(`${checks.length - failed.length} of ${checks.length} checks hold`);
+  console.log(`verify: ${total - broken} passed, ${broken} failed`);
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 
