@@ -45,6 +45,12 @@ describe('01-single-channel: conv2d(input, kernel)', () => {
     });
   });
 
+  it('matches tf.conv2d on large values: pixels 0..255, weights -255..255 (tolerance 1e-4)', () => {
+    checkProperty(convCase({ values: 'large' }), ({ input, kernel }) => {
+      expect(conv2d(input, kernel)).toBeCloseToTensor(referenceConv2d(input, kernel));
+    }, 20);
+  });
+
   describe('plausible mistakes', () => {
     it('does not flip the kernel: Conv2d is cross-correlation, not true convolution', () => {
       const kernel = [

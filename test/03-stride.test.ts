@@ -123,6 +123,12 @@ describe('03-stride: conv2d(input, kernel, { padding, stride })', () => {
     });
   });
 
+  it('matches tf.conv2d on large values with padding and strides: pixels 0..255, weights -255..255 (tolerance 1e-4)', () => {
+    checkProperty(convCase({ padding: true, stride: true, values: 'large' }), ({ input, kernel, padding, stride }) => {
+      expect(conv2d(input, kernel, { padding, stride })).toBeCloseToTensor(referenceConv2d(input, kernel, { padding, stride }));
+    }, 20);
+  });
+
   describe('plausible mistakes', () => {
     it('the stride moves the window; every kernel cell is still used', () => {
       const input = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i * 7 + j * 3) % 10));

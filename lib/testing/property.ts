@@ -105,6 +105,6 @@ export function layerCase(options: LayerCaseOptions = {}): fc.Arbitrary<LayerCas
 }
 
 /** A one-channel convolution case (katas 01-03): input, kernel, padding and stride such that a window fits. */
-export function convCase(options: { padding?: boolean; stride?: boolean } = {}) {
+export function convCase(options: Pick<LayerCaseOptions, 'padding' | 'stride' | 'values'> = {}) {
   return layerCase(options).map(({ input, weight, padding, stride }) => ({ input: input[0], kernel: weight[0][0], padding, stride }));
 }
