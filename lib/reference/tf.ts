@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import path from 'node:path';
 
 // tfjs prints an advertisement for tfjs-node on first use of the cpu backend; tests stay quiet.
 tf.env().set('IS_TEST', true);
@@ -34,10 +35,35 @@ function selectBackend(): string {
   return tf.getBackend();
 }
 
-const backend = selectBackend();
+let backend = selectBackend();
 
 export function referenceInfo(): string {
   return `tfjs-core ${tf.version_core}, ${backend} backend`;
+}
+
+/**
+ * Switches the reference to another backend by name and says which one runs: `cpu`, `tensorflow`
+ * (when tfjs-node(-gpu) is installed) or `wasm` (`@tensorflow/tfjs-backend-wasm`, fast for
+ * forward passes; tfjs 4.22's wasm has no Conv2DBackpropFilter, so it cannot train a conv net).
+ * The suites stay on the synchronous default; benchmarks and `npm run reference` switch.
+ */
+export async function useBackend(name: 'cpu' | 'tensorflow' | 'wasm'): Promise<string> {
+  if (name === 'wasm' && !tf.findBackendFactory('wasm')) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(`${dir}${path.sep}`);
+  }
+  if (!tf.findBackendFactory(name)) {
+    throw new Error(`tfjs backend '${name}' is not installed (available: ${Object.keys(tf.engine().registryFactory).join(', ')})`);
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialise`);
+  backend = tf.getBackend();
+  return referenceInfo();
+}
+
+/** The backends that can run here, fastest first (tensorflow only when tfjs-node(-gpu) loaded). */
+export function availableBackends(): string[] {
+  return [tf.findBackendFactory('tensorflow') ? 'tensorflow' : '', 'wasm', 'cpu'].filter(Boolean);
 }
 
 export { tf };
