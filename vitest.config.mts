@@ -16,7 +16,8 @@ const kataProject = (target: 'katas' | 'solutions'): TestProjectInlineConfigurat
   test: {
     name: target,
     include: ['test/*.test.ts'],
-    setupFiles: ['lib/runner/capture.ts', 'lib/testing/setup.ts'],
+    setupFiles: ['lib/runner/capture.ts', 'lib/testing/setup.ts', 'lib/runner/typecheck-setup.ts'],
+    globalSetup: ['lib/runner/typecheck.ts'],
   },
 });
 

@@ -29,7 +29,7 @@ export default class KataReporter implements Reporter {
       modules: modules.map(
         (m): ModuleReport => ({
           project: m.project.name,
-          file: path.relative(process.cwd(), m.moduleId),
+          file: path.relative(m.project.config.root ?? process.cwd(), m.moduleId),
           state: m.state(),
           errors: m.errors().map((e) => plain(`${e.name ?? 'Error'}: ${e.message}`)),
           durationMs: m.diagnostic().duration,

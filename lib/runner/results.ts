@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { kataPaths, type Kata } from '../curriculum';
-import { fromRoot } from '../paths';
 import type { TestReport } from './report';
 import type { RunResult } from './vitest';
 
@@ -28,8 +27,9 @@ const stubsHit = (t: TestReport): string[] =>
 export function kataResult(run: RunResult, project: string, kata: Kata): KataResult {
   const testFile = kataPaths(kata).test;
   const module = run.report.modules.find((m) => m.project === project && m.file === testFile);
-  const hang = run.hangs.find((h) => path.relative(process.cwd(), h.file) === testFile || h.file.endsWith(testFile));
-  const tests = module?.tests ?? [];
+  const hang = run.hangs.find((h) => path.relative(run.root, h.file) === testFile || h.file.endsWith(testFile));
+  // A skipped test is not a result: the "type-checks" test is skipped when there is nothing to report.
+  const tests = (module?.tests ?? []).filter((t) => t.state !== 'skipped');
   const base = { kata, tests, total: tests.length, passed: tests.filter((t) => t.state === 'passed').length, durationMs: module?.durationMs ?? 0 };
   if (hang) {
     const seconds = (hang.limitMs / 1000).toFixed(1);
@@ -51,7 +51,7 @@ export function kataResult(run: RunResult, project: string, kata: Kata): KataRes
     };
   }
   if (!module) {
-    const why = !fs.existsSync(fromRoot(testFile))
+    const why = !fs.existsSync(path.join(run.root, testFile))
       ? `its suite ${testFile} is missing`
       : run.timedOut
         ? 'the run took too long and was stopped'

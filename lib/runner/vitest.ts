@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fromRoot, ROOT } from '../paths';
+import { ROOT } from '../paths';
 import type { RunReport } from './report';
 
 export interface Hang {
@@ -27,6 +27,12 @@ export interface RunOptions {
   /** Limit for the whole run; the process is killed past it. */
   wallTimeoutMs?: number;
   env?: Record<string, string>;
+  /** The folder to run in (default: this repository); a trusted harness's folder when grading. */
+  root?: string;
+  /** The vitest config to use, named explicitly so that no other config file in `root` can take its place. */
+  config?: string;
+  /** At most this many vitest workers (the class grader runs several vitests side by side). */
+  maxWorkers?: number;
 }
 
 export interface RunResult {
@@ -37,6 +43,8 @@ export interface RunResult {
   output: string;
   timedOut: boolean;
   wallMs: number;
+  /** The folder it ran in. */
+  root: string;
 }
 
 const vitestBin = path.join(path.dirname(require.resolve('vitest/package.json', { paths: [ROOT] })), 'vitest.mjs');
@@ -45,12 +53,18 @@ export async function runVitest(options: RunOptions): Promise<RunResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-run-'));
   const reportFile = path.join(tmp, 'report.json');
   const hangDir = path.join(tmp, 'hangs');
+  const root = options.root ?? ROOT;
   const args = [
     vitestBin,
     'run',
+    '--root',
+    root,
+    '--config',
+    options.config ?? path.join(root, 'vitest.config.mts'),
     ...options.projects.flatMap((p) => ['--project', p]),
+    ...(options.maxWorkers ? ['--maxWorkers', String(options.maxWorkers)] : []),
     '--reporter',
-    fromRoot('lib/runner/reporter.ts'),
+    path.join(root, 'lib/runner/reporter.ts'),
     ...(options.show ? ['--reporter', 'default'] : []),
     ...(options.files ?? []),
   ];
@@ -66,7 +80,7 @@ export async function runVitest(options: RunOptions): Promise<RunResult> {
   let output = '';
   let timedOut = false;
   const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: options.show ? 'inherit' : 'pipe' });
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: options.show ? 'inherit' : 'pipe' });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const timer = options.wallTimeoutMs
@@ -88,5 +102,5 @@ export async function runVitest(options: RunOptions): Promise<RunResult> {
     ? fs.readdirSync(hangDir).map((f) => JSON.parse(fs.readFileSync(path.join(hangDir, f), 'utf8')) as Hang)
     : [];
   fs.rmSync(tmp, { recursive: true, force: true });
-  return { report, hangs, exitCode, output, timedOut, wallMs: Date.now() - started };
+  return { report, hangs, exitCode, output, timedOut, wallMs: Date.now() - started, root };
 }

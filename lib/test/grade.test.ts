@@ -30,7 +30,7 @@ const katas: KataResult[] = [
 const clean = { modified: [], missing: [], added: [] };
 
 describe('the grader', () => {
-  const results = buildResults(katas, 'katas', 7, clean);
+  const results = buildResults(katas, { target: 'katas', seed: 7, tampering: clean });
 
   it("writes exercism's results v3: status, message, and tests with name, status, message, output, test_code, task_id", () => {
     expect(results.version).toBe(3);
@@ -53,7 +53,7 @@ describe('the grader', () => {
   });
 
   it('reports tampering instead of grading silently', () => {
-    const tampered = buildResults(katas, 'katas', 7, { modified: ['test/01-single-channel.test.ts'], missing: [], added: [] });
+    const tampered = buildResults(katas, { target: 'katas', seed: 7, tampering: { modified: ['test/01-single-channel.test.ts'], missing: [], added: [] } });
     expect(tampered.integrity.clean).toBe(false);
     expect(tampered.message).toMatch(/Protected files differ .*modified test\/01-single-channel.test.ts/);
     expect(summaryMarkdown(tampered)).toMatch(/\*\*Warning:\*\*/);
@@ -67,7 +67,7 @@ describe('the grader', () => {
   });
 
   it('says pass only when every test passes', () => {
-    expect(buildResults([katas[0]], 'katas', 1, clean).status).toBe('pass');
-    expect(buildResults([katas[2]], 'katas', 1, clean).status).toBe('error');
+    expect(buildResults([katas[0]], { target: 'katas', seed: 1, tampering: clean }).status).toBe('pass');
+    expect(buildResults([katas[2]], { target: 'katas', seed: 1, tampering: clean }).status).toBe('error');
   });
 });
