@@ -61,6 +61,11 @@ jobs:
           node-version: 20
           cache: npm
       - run: npm ci
+      # Fails the job when protected files differ from test/checksums.json, a config file was added
+      # at the top (vitest.config.ts...), or a kata imports what it may not. This repository's owner
+      # can change this file too: the class grade (docs/instructor.md) is the one to trust.
+      - name: Integrity
+        run: npm run grade -- --check-only
 ${steps}
       - name: Autograding Reporter
         uses: classroom-resources/autograding-grading-reporter@v1
