@@ -5,10 +5,16 @@
  *   lib        the tests of lib/ itself
  * A suite imports the code under test as `@kata/NN-slug`; the project decides which tree that is.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Where the watchdog records a test it stopped (the runner sets its own); lib/runner/terminal.ts reads it.
+process.env.KATA_HANG_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'kata-hangs-'));
 
 const kataProject = (target: 'katas' | 'solutions'): TestProjectInlineConfiguration => ({
   extends: true,
@@ -31,5 +37,7 @@ export default defineConfig({
     // Async tests time out here; synchronous infinite loops are stopped by lib/testing/watchdog.ts.
     testTimeout: 10_000,
     includeTaskLocation: true,
+    // vitest's own report, plus the list of katas for a filter that matches none and no false alarm after the watchdog
+    reporters: [`${root}lib/runner/terminal.ts`],
   },
 });
