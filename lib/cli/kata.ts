@@ -2,8 +2,10 @@
  * The learner's and instructor's command line: `npm run kata -- <command>`.
  *
  *   (no command)     the curriculum: each kata's state, a progress bar, and what to open next
+ *                    (answers from .kata/cache/ for every kata whose files did not change)
  *   watch [kata]     rerun the current kata on every save under katas/, move on when it passes
- *   hint <kata>      reveal the kata's hints one tier at a time
+ *   hint [kata]      reveal the kata's hints one tier at a time (default: the current kata);
+ *                    --again shows those revealed so far without revealing another
  *   reset <kata>     back up your file, then restore the original stub
  *   diff <a> [b]     your kata against the solution, or solution a against solution b
  */
@@ -13,6 +15,7 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import { curriculum, findKata, kataPaths, type Kata } from '../curriculum';
 import { fromRoot } from '../paths';
+import { cachedResults } from '../runner/cache';
 import { kataResult, type KataResult } from '../runner/results';
 import { runVitest } from '../runner/vitest';
 import { coloredDiff } from './diff';
@@ -31,9 +34,26 @@ export function progressBar(done: number, total: number, width = 24): string {
   return `${pc.green('█'.repeat(filled))}${pc.dim('░'.repeat(width - filled))}`;
 }
 
-async function results(katas: readonly Kata[]): Promise<KataResult[]> {
-  const run = await runVitest({ projects: ['katas'], files: katas.map((k) => kataPaths(k).test) });
-  return katas.map((k) => kataResult(run, 'katas', k));
+async function run(katas: readonly Kata[]): Promise<KataResult[]> {
+  const r = await runVitest({ projects: ['katas'], files: katas.map((k) => kataPaths(k).test) });
+  return katas.map((k) => kataResult(r, 'katas', k));
+}
+
+/** Every kata's verdict, rerunning only the katas whose files changed since the last run. */
+async function results(katas: readonly Kata[], onRun?: (stale: readonly Kata[]) => void): Promise<{ results: KataResult[]; cached: Kata[] }> {
+  return cachedResults(katas, (stale) => {
+    onRun?.(stale);
+    return run(stale);
+  });
+}
+
+/** The kata to work on now: the first one that does not pass. */
+async function currentKata(): Promise<Kata | undefined> {
+  const { results: all } = await results(curriculum, (stale) => {
+    if (process.stdout.isTTY) process.stdout.write(pc.dim(`Checking ${stale.length} kata${stale.length === 1 ? '' : 's'} to find the current one ...\r`));
+  });
+  if (process.stdout.isTTY) process.stdout.write(`${' '.repeat(60)}\r`);
+  return all.find((r) => r.state !== 'done')?.kata;
 }
 
 function nextSteps(kata: Kata): string {
@@ -48,8 +68,9 @@ function nextSteps(kata: Kata): string {
 
 async function list(): Promise<void> {
   const tty = process.stdout.isTTY;
-  if (tty) process.stdout.write(pc.dim(`Running ${curriculum.length} kata suites against katas/ ...\r`));
-  const all = await results(curriculum);
+  const { results: all, cached } = await results(curriculum, (stale) => {
+    if (tty) process.stdout.write(pc.dim(`Running ${stale.length} kata suite${stale.length === 1 ? '' : 's'} against katas/ ...\r`));
+  });
   if (tty) process.stdout.write(`${' '.repeat(60)}\r`);
   const done = all.filter((r) => r.state === 'done');
   const points = done.reduce((s, r) => s + r.kata.points, 0);
@@ -66,6 +87,10 @@ async function list(): Promise<void> {
   const next = all.find((r) => r.state !== 'done');
   console.log();
   console.log(next ? nextSteps(next.kata) : pc.green('Every kata passes. Well done!'));
+  if (cached.length > 0) {
+    const which = cached.length === curriculum.length ? 'every kata' : cached.map((k) => k.id).join(', ');
+    console.log(pc.dim(`\n(${which}: unchanged since the last run, so not rerun. Any change to a kata, a suite, lib/ or a config reruns it.)`));
+  }
 }
 
 /** One line per test, then the first failure in full: what `watch` shows after each save. */
@@ -90,8 +115,7 @@ async function watch(query?: string): Promise<void> {
   const chokidar = await import('chokidar');
   let current: Kata | undefined = query ? findKata(query) : undefined;
   if (!current) {
-    const all = await results(curriculum);
-    current = all.find((r) => r.state !== 'done')?.kata;
+    current = await currentKata();
     if (!current) {
       console.log(pc.green('Every kata passes already. Well done!'));
       return;
@@ -110,7 +134,7 @@ async function watch(query?: string): Promise<void> {
       const kata: Kata = current!;
       console.clear();
       console.log(pc.bold(`Kata ${kata.id}: ${kata.title}`) + pc.dim(`   (${kataPaths(kata).stub}, lesson ${kataPaths(kata).lesson})\n`));
-      const [r] = await results([kata]);
+      const [r] = await run([kata]);
       printResult(r);
       if (r.state === 'done') {
         const i = curriculum.indexOf(kata);
@@ -140,21 +164,30 @@ async function watch(query?: string): Promise<void> {
   await runCurrent();
 }
 
-function hint(query: string): void {
-  const kata = findKata(query);
+async function hint(query: string | undefined, options: { again?: boolean }): Promise<void> {
+  const kata = query ? findKata(query) : await currentKata();
+  if (!kata) {
+    console.log(pc.green('Every kata passes: no hints needed. Ask for one by number: npm run kata -- hint 03'));
+    return;
+  }
   const state = readState();
-  const shown = Math.min(kata.hints.length, (state.hints[kata.slug] ?? 0) + 1);
+  const before = state.hints[kata.slug] ?? 0;
+  if (options.again && before === 0) {
+    console.log(`No hint for ${kata.id} ${kata.title} is revealed yet. Reveal the first with: npm run kata -- hint ${kata.id}`);
+    return;
+  }
+  const shown = options.again ? before : Math.min(kata.hints.length, before + 1);
   state.hints[kata.slug] = shown;
   writeState(state);
-  console.log(pc.bold(`Hints for ${kata.id} ${kata.title} (${shown} of ${kata.hints.length} shown)\n`));
+  console.log(pc.bold(`Hints for ${kata.id} ${kata.title}${query ? '' : ' (the current kata)'} (${shown} of ${kata.hints.length} shown)\n`));
   kata.hints.slice(0, shown).forEach((h, i) => {
     const text = `${i + 1}. ${h}`;
-    console.log(i + 1 === shown ? text : pc.dim(text));
+    console.log(i + 1 === shown && !options.again ? text : pc.dim(text));
     console.log();
   });
   console.log(
     shown < kata.hints.length
-      ? pc.dim(`Run the same command again for hint ${shown + 1}.`)
+      ? pc.dim(`npm run kata -- hint ${kata.id} reveals hint ${shown + 1}; npm run kata -- hint ${kata.id} --again shows these again.`)
       : pc.dim(`That was the last hint. The lesson (${kataPaths(kata).lesson}) and the test names list the usual mistakes.`),
   );
 }
@@ -182,22 +215,56 @@ function reset(query: string): void {
 function diff(a: string, b?: string): void {
   const ka = findKata(a);
   const [left, right] = b ? [kataPaths(ka).solution, kataPaths(findKata(b)).solution] : [kataPaths(ka).stub, kataPaths(ka).solution];
+  const absent = [left, right].filter((f) => f.startsWith('solutions/') && !fs.existsSync(fromRoot(f)));
+  if (absent.length > 0) {
+    console.error(
+      `${absent.join(' and ')}: the reference solutions are not included in this copy of cnn-katas (learner copies ship without solutions/).\n` +
+        'Your instructor has them; the lessons, hints (npm run kata -- hint) and test names show the way.',
+    );
+    process.exitCode = 1;
+    return;
+  }
   const read = (rel: string) => (fs.existsSync(fromRoot(rel)) ? fs.readFileSync(fromRoot(rel), 'utf8') : '');
   const patch = coloredDiff(left, read(left), right, read(right));
   console.log(patch || `${left} and ${right} are identical.`);
 }
 
+const COMMANDS = ['list', 'watch', 'hint', 'reset', 'diff', 'help'];
+
+export function usage(): string {
+  return [
+    'usage: npm run kata -- [command]',
+    '  (none) | list     every kata\'s state and what to open next',
+    '  watch [kata]      rerun the current kata on every save',
+    '  hint [kata]       the next hint (default: the current kata); --again to re-read them',
+    '  reset <kata>      back up your file and restore the original stub',
+    '  diff <kata> [b]   your kata against the solution (instructors: one solution against the next)',
+    'A kata is a number (01), a slug (01-single-channel) or part of one (padding).',
+  ].join('\n');
+}
+
 export function main(argv: string[]): Promise<void> {
+  const first = argv[2];
+  if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
+    console.error(pc.red(`npm run kata: there is no command "${first}".`));
+    console.error(usage());
+    process.exitCode = 1;
+    return Promise.resolve();
+  }
   const program = new Command('kata')
     .description('Work through the cnn-katas curriculum')
     .action(list)
-    .showHelpAfterError();
+    .showHelpAfterError(usage());
   program.command('list').description("show every kata's state and what to open next").action(list);
   program
     .command('watch [kata]')
     .description('rerun the current kata whenever a file under katas/ is saved; move on when it passes')
     .action(watch);
-  program.command('hint <kata>').description('reveal the next hint for a kata (its number or slug)').action(hint);
+  program
+    .command('hint [kata]')
+    .description('reveal the next hint for a kata (default: the current one)')
+    .option('--again', 'show the hints revealed so far, without revealing another')
+    .action(hint);
   program.command('reset <kata>').description('back up your kata file, then restore the original stub').action(reset);
   program
     .command('diff <kata> [other]')
