@@ -7,9 +7,10 @@
  * run: a lib test, a suite's test against solutions/ (it must pass) and against the stub (it must fail).
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import pc from 'picocolors';
 import { curriculum, kataPaths } from '../curriculum';
-import { ROOT } from '../paths';
+import { fromRoot, ROOT } from '../paths';
 import { referenceInfo } from '../reference/tf';
 import { firstLines, kataResult } from '../runner/results';
 import { runVitest } from '../runner/vitest';
@@ -26,6 +27,10 @@ interface Check {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
+  if (!fs.existsSync(fromRoot('solutions'))) {
+    console.error('npm run verify is a maintainer command: it proves every suite against solutions/, which this copy does not include (learner copies ship without it).\nLearners: npm test -- NN and npm run kata.');
+    process.exit(1);
+  }
   const checks: Check[] = [];
   const started = Date.now();
 

@@ -157,7 +157,7 @@ describe('grading a class of six-plus learners in the trusted harness, in one co
   });
 });
 
-describe('the Classroom workflow', () => {
+describe('the Classroom workflow', { timeout: 60_000 }, () => {
   it('checks integrity in a step that can fail, before any points are awarded', () => {
     const yml = classroomWorkflow();
     const step = yml.indexOf('npm run grade -- --check-only');
