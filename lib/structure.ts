@@ -150,7 +150,19 @@ export function packagesOf(rel: string, text: string): Set<string> {
 export function tokens(text: string): string[] {
   const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
   const out: string[] = [];
+  // Inside `${...}` of a template literal, the `}` that closes it continues the template: the
+  // scanner must be told (templates[i] is the brace depth at which template i's `${` opened).
+  const templates: number[] = [];
+  let depth = 0;
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.OpenBraceToken) depth++;
+    if (kind === ts.SyntaxKind.CloseBraceToken) {
+      if (templates.length > 0 && templates[templates.length - 1] === depth) {
+        kind = scanner.reScanTemplateToken(false);
+        if (kind === ts.SyntaxKind.TemplateTail) templates.pop();
+      } else depth--;
+    }
+    if (kind === ts.SyntaxKind.TemplateHead) templates.push(depth);
     if (kind === ts.SyntaxKind.SemicolonToken) continue;
     if (kind === ts.SyntaxKind.StringLiteral || kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral) out.push(JSON.stringify(scanner.getTokenValue()));
     else out.push(scanner.getTokenText());

@@ -62,6 +62,10 @@ function injectSourceMaps(): number {
 }
 
 function main(): void {
+  if (!fs.existsSync(fromRoot('solutions'))) {
+    console.error('npm run coverage is a maintainer command: it measures solutions/, which this copy does not include.');
+    process.exit(1);
+  }
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(v8Dir, { recursive: true });
   const vitest = path.join(path.dirname(require.resolve('vitest/package.json', { paths: [ROOT] })), 'vitest.mjs');
