@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kata } from '../curriculum';
+import { TYPECHECK_TEST } from '../runner/report';
 import type { Results } from './grade';
 
 export interface ClassRow {
@@ -37,6 +38,10 @@ export function rowFlags(r: Results): string[] {
   }
   for (const k of r.katas) for (const f of k.flags) out.push(`${k.slug.slice(0, 2)} ${f.kind}: ${f.message}`);
   for (const k of r.katas) if (k.status === 'error' && k.problem) out.push(`${k.slug.slice(0, 2)} error: ${k.problem.split('\n')[0]}`);
+  for (const t of r.tests.filter((t) => t.name === TYPECHECK_TEST && t.status !== 'pass')) {
+    const first = (t.message ?? '').split('\n').find((l) => /error TS\d+/.test(l)) ?? 'type errors';
+    out.push(`${String(t.task_id).padStart(2, '0')} type error: ${first.replace(/^[^:]*: /, '')}`);
+  }
   return out;
 }
 

@@ -26,3 +26,6 @@ export interface RunReport {
   modules: ModuleReport[];
   unhandled: string[];
 }
+
+/** The name of the test that lib/runner/typecheck-setup.ts adds to each kata suite. */
+export const TYPECHECK_TEST = 'type-checks (tsc)';

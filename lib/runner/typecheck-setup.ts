@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import { beforeAll, expect, inject, it } from 'vitest';
+import { TYPECHECK_TEST } from './report';
 
-export const TYPECHECK_TEST = 'type-checks (tsc)';
 
 const slug = /([0-9]{2}-[a-z0-9-]+)\.test\.ts$/.exec(expect.getState().testPath ?? '')?.[1];
 
