@@ -69,7 +69,7 @@ export async function gradeLearner(options: GradeOptions): Promise<LearnerGrade>
         testTimeoutMs: options.testTimeoutMs,
         wallTimeoutMs: options.wallTimeoutMs,
         maxWorkers: options.maxWorkers,
-        env: { ...options.env, KATA_SEED: String(options.seed) },
+        env: { ...options.env, KATA_SEED: String(options.seed), KATA_TYPECHECK: '1' },
       });
       return {
         katas: katas.map((k) => kataResult(run, target, k)),
