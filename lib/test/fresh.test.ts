@@ -58,7 +58,7 @@ describe('expectFresh', () => {
 
   it('catches a result that is the argument, or a view of its data', () => {
     const identity = (t: Tensor) => t;
-    expect(fails(() => expectFresh(identity, { t: tensor([2], [1, 2]) }))).toMatch(/shares storage with its argument `t`: .*t\.shape\[0\]|t\.data\[0\]/);
+    expect(fails(() => expectFresh(identity, { t: tensor([2], [1, 2]) }))).toMatch(/identity returned its argument `t` itself/);
     const view = (t: Tensor, shape: number[]): Tensor => ({ shape: [...shape], data: t.data });
     expect(fails(() => expectFresh(view, { t: tensor([2, 2], [1, 2, 3, 4]), shape: [4] }))).toMatch(/`t`: writing into the result changed t\.data\[0\] \(was 1, now 1234567\.5\)/);
     const rowsShared = (x: number[][]) => [...x];

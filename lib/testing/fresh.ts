@@ -95,7 +95,7 @@ export interface FreshOptions {
  *      objects: a key added, changed or deleted counts);
  *   2. writing into the second result changes the first result (the results share storage: an
  *      output buffer kept at module level, or a cache);
- *   3. writing into the second result changes an argument (the result IS an argument, or a view of
+ *   3. the second result IS an argument, or writing into it changes an argument (a view of
  *      one: `reshape` or `flatten` sharing `t.data`, `permute` by the identity returning `t`,
  *      `pad2d(m, 0)` returning `m`'s rows).
  *
@@ -142,6 +142,13 @@ export function expectFresh(fn: (...args: never[]) => unknown, args: Readonly<Re
   );
   const kept = clone(r1);
   const [second, r2] = call();
+  const itself = second.findIndex((copy) => copy === r2 && typeof r2 === 'object' && r2 !== null);
+  if (itself >= 0) {
+    throw new Error(
+      `${name} returned its argument \`${names[itself]}\` itself: the caller's ${names[itself]} and the result are one object, ` +
+        'so writing into either changes the other. Return a new one (a copy), even when no value changes.',
+    );
+  }
   overwrite(r2);
   const d1 = firstChange(kept, r1);
   if (d1) {
