@@ -65,11 +65,10 @@ describe('05-multi-kernel: conv2dOutputShape(inputShape, weightShape, { padding,
         h: fc.integer({ min: 1, max: 30 }),
         w: fc.integer({ min: 1, max: 30 }),
       })
-      .filter(({ kh, kw, h, w, padding }) => kh <= h + 2 * padding && kw <= w + 2 * padding);
-    checkProperty(shapes, ({ c, m, kh, kw, padding, stride, h, w }) => {
-      const input = [c, h, w];
-      const weight = [m, c, kh, kw];
-      expect(conv2dOutputShape(input, weight, { padding, stride })).toEqual(referenceConv2dOutputShape(input, weight, { padding, stride }));
+      .filter(({ kh, kw, h, w, padding }) => kh <= h + 2 * padding && kw <= w + 2 * padding)
+      .map(({ c, m, kh, kw, padding, stride, h, w }) => ({ inputShape: [c, h, w], weightShape: [m, c, kh, kw], options: { padding, stride } }));
+    checkProperty(shapes, ({ inputShape, weightShape, options }) => {
+      expect(conv2dOutputShape(inputShape, weightShape, options)).toEqual(referenceConv2dOutputShape(inputShape, weightShape, options));
     });
   });
 

@@ -101,11 +101,11 @@ describe('06-max-pooling: poolOutputSize(size, kernelSize, { stride, padding })'
   it('agrees with the shape of tf.maxPool for sizes up to 9, windows up to 4, every stride and allowed padding', () => {
     const cases = fc
       .record({ size: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 4 }), s: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), p: fc.integer({ min: 0, max: 2 }) })
-      .map(({ size, k, s, p }) => ({ size, k, s, p: Math.min(p, Math.floor(k / 2)) }))
-      .filter(({ size, k, p }) => k <= size + 2 * p);
-    checkProperty(cases, ({ size, k, s, p }) => {
+      .map(({ size, k, s, p }) => ({ size, kernelSize: k, options: { stride: s, padding: Math.min(p, Math.floor(k / 2)) } }))
+      .filter(({ size, kernelSize, options }) => kernelSize <= size + 2 * options.padding);
+    checkProperty(cases, ({ size, kernelSize, options }) => {
       const zeros = [[Array.from({ length: size }, () => new Array<number>(size).fill(0))]];
-      expect(poolOutputSize(size, k, { stride: s, padding: p })).toBe(referenceMaxPool2d(zeros, k, { stride: s, padding: p })[0][0].length);
+      expect(poolOutputSize(size, kernelSize, options)).toBe(referenceMaxPool2d(zeros, kernelSize, options)[0][0].length);
     });
   });
 
