@@ -72,6 +72,20 @@ describe('expectFresh', () => {
     expect(() => expectFresh(stub, {})).toThrow(KataNotStartedError);
     expect(fails(() => expectFresh(() => { throw new RangeError('no'); }, { x: 1 }))).toMatch(/threw on arguments it should accept: RangeError: no/);
   });
+
+  it('passes a class instance (a GPU, say) through as it is, neither copied nor compared', () => {
+    class Device {
+      calls = 0;
+      run(x: number[]) {
+        this.calls++;
+        return x.map((v) => v * 2);
+      }
+    }
+    const device = new Device();
+    const onDevice = (gpu: Device, x: number[]) => gpu.run(x);
+    expect(expectFresh(onDevice, { gpu: device, x: [1, 2] })).toEqual([2, 4]);
+    expect(device.calls).toBe(2);
+  });
 });
 
 describe('firstChange', () => {
