@@ -113,7 +113,7 @@ describeEachGpuMode('11-device-features', (ctx) => {
       it(`matches tfjs (conv2d, maxPool, relu) on random small nets (tolerance FLOAT32: ${FLOAT32.atol} abs + ${FLOAT32.rtol} rel)`, () => {
         checkProperty(smallNet, ({ x, params }) => {
           expect(run(ctx.gpu(), copyOf(x), copyParams(params))).toBeCloseToTensor(referenceFeatures(x, params), FLOAT32);
-        }, ctx.mode === 'cpu' ? 15 : 5);
+        }, ctx.mode === 'cpu' ? 12 : 4);
       });
 
       it('matches your own CPU katas 05 (conv2d), 06 (maxPool2d) and 08 (relu) on a batch of two digits', () => {
@@ -154,7 +154,7 @@ describeEachGpuMode('11-device-features', (ctx) => {
   }
 
   it('extractFeatures and extractFeaturesStepwise give the same numbers', () => {
-    const x = fc.sample(digits(4), { numRuns: 1, seed: 15 })[0];
+    const x = fc.sample(digits(2), { numRuns: 1, seed: 15 })[0];
     expect(extractFeatures(ctx.gpu(), x, FEATURE_PARAMS)).toBeCloseToTensor(extractFeaturesStepwise(ctx.gpu(), x, FEATURE_PARAMS), FLOAT32);
   });
 });
