@@ -16,6 +16,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import ts from 'typescript';
+import { gpuModesReport } from '../gpu';
 import { curriculum, findKata, kataPaths, type Kata, type Target } from '../curriculum';
 import { isClean, type Tampering } from '../integrity';
 import { ROOT } from '../paths';
@@ -66,6 +67,8 @@ export interface Results {
   harness?: LearnerGrade['harness'];
   katas: GradedKata[];
   tests: GradedTest[];
+  /** Which gpu.js mode the GPU katas ran in, and why better ones were skipped (lib/gpu.ts). */
+  gpu_modes?: string;
 }
 
 export interface ResultsContext {
@@ -463,8 +466,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const out = cli.out ?? 'grading';
   console.log(`Grading ${cli.katas.length} kata${cli.katas.length === 1 ? '' : 's'} of ${cli.learner === '.' ? 'this checkout' : cli.learner} against ${cli.target}/ (seed ${cli.seed}) ...`);
+  const gpuModes = gpuModesReport();
+  console.log(gpuModes);
   const started = Date.now();
-  const results = await gradeOne(cli, cli.learner);
+  const results: Results = { ...(await gradeOne(cli, cli.learner)), gpu_modes: gpuModes };
   const summary = writeReports(out, results);
   if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
   console.log(`\n${summary}`);

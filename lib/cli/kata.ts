@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
+import { gpuModesReport } from '../gpu';
 import { curriculum, findKata, kataPaths, type Kata } from '../curriculum';
 import { fromRoot } from '../paths';
 import { cachedResults } from '../runner/cache';
@@ -87,6 +88,7 @@ async function list(): Promise<void> {
   const next = all.find((r) => r.state !== 'done');
   console.log();
   console.log(next ? nextSteps(next.kata) : pc.green('Every kata passes. Well done!'));
+  console.log(pc.dim(`\n${gpuModesReport()}`));
   if (cached.length > 0) {
     const which = cached.length === curriculum.length ? 'every kata' : cached.map((k) => k.id).join(', ');
     console.log(pc.dim(`\n(${which}: unchanged since the last run, so not rerun. Any change to a kata, a suite, lib/ or a config reruns it.)`));
