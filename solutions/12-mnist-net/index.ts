@@ -109,6 +109,28 @@ export function checkInput(x: unknown): asserts x is Tensor {
 }
 
 /**
+ * The net's input from raw MNIST pixels, as the lecture's
+ * `transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])`:
+ * each byte v becomes (v / 255 - 0.1307) / 0.3081, and the images get their channel axis.
+ *
+ * @param pixels N * 784 values 0..255 (N images of 28x28, row-major)
+ * @returns a new [N, 1, 28, 28] tensor
+ * @throws RangeError when the length is not a whole number of 28x28 images
+ *
+ * @example
+ * toInput(new Uint8Array(784)).shape // => [1, 1, 28, 28], every value (0 - 0.1307) / 0.3081 = -0.4242
+ */
+export function toInput(pixels: ArrayLike<number>): Tensor {
+  if (pixels === null || typeof pixels !== 'object' || typeof pixels.length !== 'number' || pixels.length % 784 !== 0) {
+    throw new RangeError(`toInput: expected N * 784 pixel values (N images of 28x28), got ${pixels?.length ?? String(pixels)} values`);
+  }
+  const n = pixels.length / 784;
+  const y = tensor([n, 1, 28, 28]);
+  for (let i = 0; i < pixels.length; i++) y.data[i] = (pixels[i] / 255 - 0.1307) / 0.3081;
+  return y;
+}
+
+/**
  * PyTorch's `Conv2d` (stride 1, no padding) on an NCHW batch, on flat Float32Arrays.
  *
  *     y[n][m][i][j] = bias[m] + sum over c, u, v of x[n][c][i + u][j + v] * weight[m][c][u][v]
