@@ -27,7 +27,7 @@ export const MNIST_FILES = {
 export interface MnistSet {
   readonly split: Split;
   readonly count: number;
-  /** Normalised inputs, [count, 1, 28, 28] row-major. */
+  /** Normalised inputs, [count, 1, 28, 28] row-major (computed on first use). */
   readonly images: Float32Array;
   /** The raw pixel bytes 0..255, [count, 28, 28] (for drawing). */
   readonly pixels: Uint8Array;
@@ -64,6 +64,16 @@ function readChecked(dir: string, entry: { file: string; sha256: string }): Uint
 const cache = new Map<string, MnistSet>();
 
 /**
+ * The set with `images` normalised on first use (and kept): allocating and filling 31 MB of
+ * float32 for the 10,000 test images is most of the cost of loading, and callers that feed the
+ * raw pixels to a net (the main job, through the kata's own toInput) never need it.
+ */
+function withImages(set: Omit<MnistSet, 'images'>, make: () => Float32Array): MnistSet {
+  let images: Float32Array | undefined;
+  return Object.defineProperty({ ...set }, 'images', { enumerable: true, get: () => (images ??= make()) }) as MnistSet;
+}
+
+/**
  * The MNIST train or test set, verified and normalised (cached per process; the arrays are
  * frozen-by-convention: copy before writing). `limit` keeps the first images only (the files are
  * still checked whole).
@@ -83,24 +93,14 @@ export function loadMnist(split: Split, { limit, dir = mnistDir() }: { limit?: n
     if (images.count !== files.images.count) {
       throw new MnistDataError(`${imgFile}: ${images.count} images, expected ${files.images.count}`);
     }
-    set = {
-      split,
-      count: images.count,
-      images: normalize(images.pixels),
-      pixels: images.pixels,
-      labels,
-      shape: [images.count, 1, 28, 28],
-    };
+    set = withImages({ split, count: images.count, pixels: images.pixels, labels, shape: [images.count, 1, 28, 28] }, () => normalize(images.pixels));
     cache.set(key, set);
   }
   if (limit === undefined || limit >= set.count) return set;
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`loadMnist: limit must be a whole number >= 0, got ${limit}`);
-  return {
-    ...set,
-    count: limit,
-    images: set.images.subarray(0, limit * 784),
-    pixels: set.pixels.subarray(0, limit * 784),
-    labels: set.labels.subarray(0, limit),
-    shape: [limit, 1, 28, 28],
-  };
+  const whole = set;
+  return withImages(
+    { split, count: limit, pixels: set.pixels.subarray(0, limit * 784), labels: set.labels.subarray(0, limit), shape: [limit, 1, 28, 28] },
+    () => normalize(whole.pixels.subarray(0, limit * 784)),
+  );
 }
