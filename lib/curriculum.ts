@@ -129,6 +129,45 @@ export const curriculum: readonly Kata[] = [
       'logSoftmax(x)[k] = x[k] - log(sum_j exp(x[j])). Subtract the row\'s maximum before exp so that large logits (1000) do not overflow to Infinity.',
     ],
   },
+  {
+    id: '09',
+    slug: '09-first-kernels',
+    title: 'First GPU kernels',
+    concept: 'A kernel computes one output element per thread; gpu.js sizes its output [x, y, z] = [W, H, N*C], the reverse of NCHW.',
+    points: 15,
+    dependsOn: [],
+    hints: [
+      'kernelOutput([N, C, H, W]) is [W, H, N * C]: x is the fastest-moving axis (the last one of the shape, W), and N and C share z. toTensor walks the result in z, y, x order and copies every number into a new Float32Array; a Texture has a toArray() that gives you the arrays.',
+      'A kernel is a plain function of numbers and arrays: no variables from outside it (pass them as arguments or as constants: this.constants.C), no objects, loops with fixed bounds. relu reads x[this.thread.z][this.thread.y][this.thread.x], with x = nchwInput(t) (a gpu.js Input over the flat data).',
+      'For addBias, thread z is n * C + c, so the channel is c = z - Math.floor(z / C) * C: whole-number arithmetic that GL computes exactly. Make each kernel once per (GPU, shape) with cachedKernel from lib/kernels; compiling is the slow part.',
+    ],
+  },
+  {
+    id: '10',
+    slug: '10-conv-kernel',
+    title: 'Conv2d as one kernel',
+    concept: "Kata 05's Conv2d on a batch as one gpu.js kernel: one thread per output element, padding by a bounds check.",
+    points: 20,
+    dependsOn: ['09-first-kernels'],
+    hints: [
+      "The output is [N, M, H', W'] with kata 03's size formula, so the kernel's output is kernelOutput([N, M, H', W']) = [W', H', N * M]. Thread (x, y, z) is output element (n, m, h', w') with w' = x, h' = y, n = Math.floor(z / M), m = z - n * M.",
+      "The window of thread (x, y) starts at row y * stride - padding and column x * stride - padding of the unpadded image; kernel cell (u, v) reads one row u and one column v further. The stride moves the window, never the offset inside it.",
+      'Loop over c < C, u < kH, v < kW with the sizes as constants; read x[n * C + c][row][col] only when 0 <= row < H and 0 <= col < W (that is the zero padding), and weight[((m * C + c) * kH + u) * kW + v] from the flat weight. Start the sum at bias[m].',
+    ],
+  },
+  {
+    id: '11',
+    slug: '11-device-features',
+    title: 'The feature extractor on the device',
+    concept: 'conv → pool → ReLU twice as a chain of pipeline kernels: intermediates stay on the device, one read-back at the end.',
+    points: 20,
+    dependsOn: ['10-conv-kernel'],
+    hints: [
+      'maxPool2d with window k: output [N, C, floor(H / k), floor(W / k)]; thread (x, y, z) takes the maximum of x[z][y * k + u][x * k + v] over u, v < k. Start from the window\'s first value, not from 0 (negative inputs).',
+      'extractFeaturesStepwise is four lines: conv2d (kata 10), maxPool2d, relu (kata 09), twice. Get it passing first; it is the reference for the chained version.',
+      "For extractFeatures, make every kernel with { pipeline: true } (conv2dKernelFor, maxPool2dKernelFor, reluKernelFor) and pass each kernel's result straight into the next: on GL it stays a texture on the device. Only the last result goes through toTensor.",
+    ],
+  },
 ];
 
 /** Where a kata's pieces live, relative to the repository root. */

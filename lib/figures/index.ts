@@ -4,6 +4,7 @@
  * its kata's figures from the same numbers as its tests, with the helpers in ./svg.
  */
 import { convolutionFigures } from './convolution';
+import { deviceFigures } from './device';
 import { linearFigures } from './linear';
 import { multiChannelFigures } from './multi-channel';
 import { multiKernelFigures } from './multi-kernel';
@@ -18,5 +19,6 @@ export function figures(): Record<string, string> {
     ...poolingFigures(),
     ...tensorFigures(),
     ...linearFigures(),
+    ...deviceFigures(),
   };
 }

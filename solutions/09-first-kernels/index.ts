@@ -73,21 +73,30 @@ export function toTensor(result: KernelResult, shape: readonly number[]): Tensor
     result !== null && typeof result === 'object' && typeof (result as { toArray?: unknown }).toArray === 'function'
       ? (result as { toArray(): unknown }).toArray()
       : result;
-  const out: number[] = [];
+  const size = sizeOf(shape);
+  const data = new Float32Array(size);
+  let filled = 0;
   const walk = (node: unknown, path: string): void => {
     if (ArrayBuffer.isView(node) && !(node instanceof DataView)) {
-      for (const v of node as unknown as ArrayLike<number> & Iterable<number>) out.push(v);
+      const row = node as unknown as ArrayLike<number>;
+      if (filled + row.length <= size) data.set(row, filled);
+      filled += row.length;
     } else if (Array.isArray(node)) {
-      node.forEach((child, i) => (typeof child === 'number' ? out.push(child) : walk(child, `${path}[${i}]`)));
+      for (let i = 0; i < node.length; i++) {
+        if (typeof node[i] === 'number') {
+          if (filled < size) data[filled] = node[i];
+          filled++;
+        } else walk(node[i], `${path}[${i}]`);
+      }
     } else {
       throw new TypeError(`toTensor: expected a gpu.js kernel result (typed arrays, arrays of them, or a Texture), but ${path || 'the result'} is ${describe(node)}`);
     }
   };
   walk(values, '');
-  if (out.length !== sizeOf(shape)) {
-    throw new RangeError(`toTensor: the result holds ${out.length} values, but shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
+  if (filled !== size) {
+    throw new RangeError(`toTensor: the result holds ${filled} values, but shape [${shape.join(', ')}] needs ${size}`);
   }
-  return tensor(shape, out);
+  return { shape: [...shape], data };
 }
 
 /** The flat data of an NCHW tensor as a gpu.js Input the kernel reads as `x[z][y][x]` = `x[n * C + c][h][w]`. */

@@ -107,10 +107,18 @@ function featureShapes(fn: string, x: Tensor, params: FeatureParams): { conv1: n
       );
     }
   }
-  const conv1 = conv2dOutputShape(x.shape, params.conv1.weight.shape);
-  const pool1 = maxPool2dOutputShape(conv1, 2);
-  const conv2 = conv2dOutputShape(pool1, params.conv2.weight.shape);
-  const pool2 = maxPool2dOutputShape(conv2, 2);
+  const step = <T>(layer: string, shape: () => T): T => {
+    try {
+      return shape();
+    } catch (error) {
+      const e = error as Error;
+      throw new (e.constructor as new (message: string) => Error)(`${fn}: ${layer}: ${e.message}`);
+    }
+  };
+  const conv1 = step('conv1', () => conv2dOutputShape(x.shape, params.conv1.weight.shape));
+  const pool1 = step('pool after conv1', () => maxPool2dOutputShape(conv1, 2));
+  const conv2 = step('conv2', () => conv2dOutputShape(pool1, params.conv2.weight.shape));
+  const pool2 = step('pool after conv2', () => maxPool2dOutputShape(conv2, 2));
   return { conv1, pool1, conv2, pool2 };
 }
 
