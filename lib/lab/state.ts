@@ -36,6 +36,8 @@ export interface LabState {
   gpu?: { mode: string; renderer: string; vendor: string; software: boolean };
   /** Milliseconds from navigation to the page being ready (data loaded, kernels compiled). */
   readyMs?: number;
+  /** Milliseconds from navigation to each step of the start: main (scripts loaded), config, webgl context, kata modules, weights, cpu forward, gpu forward. */
+  marks: Record<string, number>;
   /** The first kata found not started, if any (its slug). */
   notStarted?: string;
   problems: string[];
@@ -62,5 +64,7 @@ export interface LabState {
     agree: number;
     correctCpu: number;
     correctGpu: number;
+    /** Max |Δ| of the cpu device's logits from TensorFlow.js's, when the weights' fixture holds them. */
+    maxAbsDiffTf?: number;
   };
 }

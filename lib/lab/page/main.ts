@@ -29,7 +29,7 @@ declare global {
   }
 }
 
-const state: LabState = { status: 'loading', strokes: 0, problems: [] };
+const state: LabState = { status: 'loading', strokes: 0, problems: [], marks: {} };
 window.lab = state;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -125,11 +125,15 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** TensorFlow.js's logits of the first test images, when the weights' fixture holds them (the reference does). */
+let referenceLogits: Tensor | undefined;
+
 async function loadWeights(set: WeightSet): Promise<StateDict> {
   const [manifestBytes, bytes] = await Promise.all([fetchBytes(`/lab-data/${set.manifest}`), fetchBytes(`/lab-data/${set.data}`)]);
   const fixture = parseFixture(new TextDecoder().decode(manifestBytes), bytes);
   await verifyFixture(fixture, bytes);
   const get = (name: string) => fixture.get(`${set.prefix}${name}`);
+  referenceLogits = fixture.has(`${set.prefix}logits`) ? get('logits') : undefined;
   return {
     'conv1.weight': get('conv1.weight'),
     'conv1.bias': get('conv1.bias'),
@@ -296,7 +300,7 @@ function showStages(stages: { name: string; detail: string; t: Tensor }[]): void
     const maps = el('div', 'maps');
     let hi = 0;
     for (const v of s.t.data) hi = Math.max(hi, v);
-    const scale = Math.max(2, Math.floor(96 / h));
+    const scale = Math.max(2, Math.floor(80 / h));
     for (let k = 0; k < c; k++) {
       const map = el('div', 'map');
       const canvas = document.createElement('canvas');
@@ -339,7 +343,11 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Milliseconds since navigation at each step of the start (state.marks): where a slow start goes. */
+const mark = (name: string) => (state.marks[name] = Math.round(performance.now()));
+
 async function main(): Promise<void> {
+  mark('main');
   clearPad();
   showBars(undefined);
   $('clear').addEventListener('click', () => {
@@ -353,6 +361,7 @@ async function main(): Promise<void> {
 
   const config = (await (await fetch('/lab-data/config.json')).json()) as LabConfig;
   state.target = config.target;
+  mark('config');
   const select = $<HTMLSelectElement>('weights');
   for (const w of config.weights) select.append(new Option(w.label, w.id));
   const describeSource = (w: WeightSet) => {
@@ -361,6 +370,7 @@ async function main(): Promise<void> {
   if (config.weights.length === 0) throw new Error('lab: no weights found (test/fixtures/ has no MNIST weights; run npm run reference)');
 
   const g = makeGpu();
+  mark('webgl context');
   state.gpu = { mode: g.mode, renderer: g.renderer, vendor: g.vendor, software: g.software };
   const gpuLine = () =>
     ($('gpu-info').innerHTML =
@@ -377,7 +387,9 @@ async function main(): Promise<void> {
     return;
   }
 
+  mark('kata modules');
   let params = await loadWeights(config.weights[0]);
+  mark('weights');
   state.weights = config.weights[0].label;
   describeSource(config.weights[0]);
   select.addEventListener('change', async () => {
@@ -434,25 +446,18 @@ async function main(): Promise<void> {
       showProblem('net-problem', error);
     }
 
-    // Inside: every stage, from the learner's layer functions.
+    // Inside: every stage, from the learner's own forward pass (kata 12's forwardStages).
     try {
-      const c1 = net.conv2d(x, params['conv1.weight'], params['conv1.bias']);
-      const p1 = net.maxPool2d(c1, 2);
-      const r1 = net.relu(p1);
-      const c2 = net.conv2d(r1, params['conv2.weight'], params['conv2.bias']);
-      const p2 = net.maxPool2d(c2, 2);
-      const r2 = net.relu(p2);
-      result.stages = [
-        { name: 'input', shape: [...x.shape] },
-        { name: 'conv1', shape: [...c1.shape] },
-        { name: 'pool1', shape: [...p1.shape] },
-        { name: 'relu1', shape: [...r1.shape] },
-        { name: 'conv2', shape: [...c2.shape] },
-        { name: 'pool2', shape: [...p2.shape] },
-        { name: 'relu2', shape: [...r2.shape] },
-      ];
+      const stages = net.forwardStages(params, x);
+      const at = (name: string) => {
+        const st = stages.find((t) => t.name === name);
+        if (!st) throw new Error(`forwardStages returned no stage named ${name} (it has ${stages.map((t) => t.name).join(', ')})`);
+        return st.tensor;
+      };
+      result.stages = stages.map((st) => ({ name: st.name, shape: [...st.tensor.shape] }));
+      const [c1, p1, r1, c2, p2, r2] = ['conv1', 'pool1', 'relu1', 'conv2', 'pool2', 'relu2'].map(at);
       showStages([
-        { name: `After conv1 → max-pool 2 → ReLU: ${r1.shape[1]} feature maps`, detail: `input ${fmtShape(x.shape)} → conv1 (10 kernels 5×5) ${fmtShape(c1.shape)} → max-pool 2 ${fmtShape(p1.shape)} → ReLU ${fmtShape(r1.shape)}`, t: r1 },
+        { name: `After conv1 → max-pool 2 → ReLU: ${r1.shape[1]} feature maps`, detail: `input ${fmtShape(x.shape)} → conv1 (10 kernels 1×5×5) ${fmtShape(c1.shape)} → max-pool 2 ${fmtShape(p1.shape)} → ReLU ${fmtShape(r1.shape)}`, t: r1 },
         { name: `After conv2 → max-pool 2 → ReLU: ${r2.shape[1]} feature maps`, detail: `${fmtShape(r1.shape)} → conv2 (20 kernels 10×5×5) ${fmtShape(c2.shape)} → max-pool 2 ${fmtShape(p2.shape)} → ReLU ${fmtShape(r2.shape)} → flatten [1, 320] → fc [1, 10]`, t: r2 },
       ]);
       clearProblem('inside-problem');
@@ -529,7 +534,13 @@ async function main(): Promise<void> {
         speed(cpu.ms, gpu.ms),
         verdict(ok, `${agree} of ${n} predictions agree, max |Δ| ${diff.toExponential(1)}`),
       ]);
-      $('batch-note').textContent = `the first ${n} MNIST test images, shape ${fmtShape(images.shape)} · accuracy: cpu ${((100 * correctCpu) / n).toFixed(1)} %, gpu ${((100 * correctGpu) / n).toFixed(1)} %`;
+      let tf = '';
+      if (referenceLogits && referenceLogits.shape[0] >= n) {
+        const want = referenceLogits.data.subarray(0, 10 * n);
+        state.batch.maxAbsDiffTf = maxAbsDiff(cpu.value.data, want);
+        tf = ` · TensorFlow.js reference logits (from the weights' fixture): max |Δ| ${state.batch.maxAbsDiffTf.toExponential(1)}`;
+      }
+      $('batch-note').textContent = `the first ${n} MNIST test images, ${fmtShape(images.shape)} · accuracy: cpu ${((100 * correctCpu) / n).toFixed(1)} %, gpu ${((100 * correctGpu) / n).toFixed(1)} %${tf}`;
       clearProblem('device-problem');
       setStatus(before === 'busy' ? 'ready' : before);
     } catch (error) {
@@ -549,6 +560,7 @@ async function main(): Promise<void> {
   } catch (error) {
     showProblem('net-problem', error);
   }
+  mark('cpu forward');
   try {
     const first = timed(() => getNets().gpu.forward(blank));
     firstGpuMs = first.ms;
@@ -557,6 +569,7 @@ async function main(): Promise<void> {
   } catch (error) {
     showProblem('device-problem', error);
   }
+  mark('gpu forward (kernels compiled)');
   state.readyMs = performance.now();
   setStatus(state.notStarted ? 'stub' : 'ready');
 }
