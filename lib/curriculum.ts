@@ -168,6 +168,19 @@ export const curriculum: readonly Kata[] = [
       "For extractFeatures, make every kernel with { pipeline: true } (conv2dKernelFor, maxPool2dKernelFor, reluKernelFor) and pass each kernel's result straight into the next: on GL it stays a texture on the device. Only the last result goes through toTensor.",
     ],
   },
+  {
+    id: '12',
+    slug: '12-mnist-net',
+    title: 'The MNIST net, end to end',
+    concept: "The lecture's whole net on flat tensors, PyTorch's state_dict in, logits out, on the CPU or the GPU, checked against TensorFlow.js and PyTorch on real digits.",
+    points: 30,
+    dependsOn: ['08-linear', '11-device-features'],
+    hints: [
+      'Walk the shapes first: [N,1,28,28] → conv1 [N,10,24,24] → pool [N,10,12,12] → relu → conv2 [N,20,8,8] → pool [N,20,4,4] → relu → flatten [N,320] → fc [N,10]. checkStateDict compares every key of the state dict with PARAM_SHAPES and says `conv2.weight: expected [20, 10, 5, 5], got [20, 5, 5, 10]`; checkInput refuses [N, 28, 28] (no channel axis).',
+      'conv2d on flat NCHW arrays: y[n][m][i][j] = bias[m] + sum over c, u, v of x[((n*C + c)*H + i+u)*W + j+v] * weight[((m*C + c)*kH + u)*kW + v]. Hoist the offsets out of the inner loop (a row of x times one weight, added into a row of y) and it runs at thousands of images per second. maxPool2d(x, 2) takes the max of each 2x2 window of each plane.',
+      'Flatten [N, 20, 4, 4] as it is stored (NCHW, view(N, -1)) and use fc.weight as [10, 320] with linear from kata 08. mnistNet copies the parameters, then forward = linear(flatten(relu(maxPool2d(conv2d(relu(maxPool2d(conv2d(x, ...), 2)), ...), 2))), ...). On a gpu.js GPU, the features come from extractFeatures of kata 11 instead.',
+    ],
+  },
 ];
 
 /** Where a kata's pieces live, relative to the repository root. */

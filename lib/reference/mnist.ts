@@ -4,7 +4,7 @@
  * lib/reference/torch-to-tf.ts.
  */
 import type { Tensor } from '../tensor';
-import { stateDictToTf, type TfWeights } from './torch-to-tf';
+import { fcWeightToNhwcKernel, stateDictToTf, type TfWeights } from './torch-to-tf';
 import { tf } from './tf';
 
 export interface TfMnistNet {
@@ -14,13 +14,25 @@ export interface TfMnistNet {
   dispose(): void;
 }
 
+/**
+ * Mistakes to build in on purpose, to name what a wrong net gives and measure what it costs:
+ *   nhwcFlatten   flatten in NHWC order against PyTorch's fc.weight (columns in NCHW order)
+ *   fcInOut       fc.weight's 3,200 numbers read as if they were [320, 10] ([in, out])
+ *   reluOnLogits  a ReLU after the last layer too
+ *   noSecondRelu  the ReLU after conv2's pooling left out
+ *   reluFirst     ReLU applied before each convolution instead of after its pooling
+ */
+export type TfNetMistake = 'nhwcFlatten' | 'fcInOut' | 'reluOnLogits' | 'noSecondRelu' | 'reluFirst';
+
 export interface TfNetOptions {
-  /** A mistake to build in on purpose (to measure what it costs): flatten in NHWC order against PyTorch's fc.weight. */
+  mistake?: TfNetMistake;
+  /** Deprecated spelling of mistake: 'nhwcFlatten'. */
   nhwcFlatten?: boolean;
 }
 
 /** The lecture's net in tfjs with a PyTorch state dict (batches of `batch` images per call into tfjs). */
-export function tfMnistNet(stateDict: Readonly<Record<string, Tensor>>, { nhwcFlatten = false }: TfNetOptions = {}, batch = 500): TfMnistNet {
+export function tfMnistNet(stateDict: Readonly<Record<string, Tensor>>, options: TfNetOptions = {}, batch = 500): TfMnistNet {
+  const mistake = options.mistake ?? (options.nhwcFlatten ? 'nhwcFlatten' : undefined);
   const w: TfWeights = stateDictToTf(stateDict);
   const v = {
     f1: tf.tensor4d(w.conv1Filter.data, w.conv1Filter.shape as [number, number, number, number]),
@@ -28,16 +40,25 @@ export function tfMnistNet(stateDict: Readonly<Record<string, Tensor>>, { nhwcFl
     f2: tf.tensor4d(w.conv2Filter.data, w.conv2Filter.shape as [number, number, number, number]),
     b2: tf.tensor1d(w.conv2Bias.data),
     // The deliberate mistake: PyTorch's [10, 320] transposed with no row permutation.
-    k: nhwcFlatten ? tf.transpose(tf.tensor2d(stateDict['fc.weight'].data, [10, 320])) : tf.tensor2d(w.fcKernel.data, [320, 10]),
+    k:
+      mistake === 'nhwcFlatten'
+        ? tf.transpose(tf.tensor2d(stateDict['fc.weight'].data, [10, 320]))
+        : mistake === 'fcInOut'
+          ? tf.tensor2d(fcWeightToNhwcKernel({ shape: [10, 320], data: tf.transpose(tf.tensor2d(stateDict['fc.weight'].data, [320, 10])).dataSync() as Float32Array }).data, [320, 10])
+          : tf.tensor2d(w.fcKernel.data, [320, 10]),
     b: tf.tensor1d(w.fcBias.data),
   };
   const run = (x: Tensor): tf.Tensor2D => {
     const n = x.shape[0];
     return tf.tidy(() => {
       const input = tf.tensor4d(x.data, [n, 28, 28, 1]);
-      const h1 = tf.relu(tf.maxPool(tf.add(tf.conv2d(input, v.f1, 1, 'valid'), v.b1) as tf.Tensor4D, 2, 2, 'valid'));
-      const h = tf.relu(tf.maxPool(tf.add(tf.conv2d(h1, v.f2, 1, 'valid'), v.b2) as tf.Tensor4D, 2, 2, 'valid'));
-      return tf.add(tf.matMul(tf.reshape(h, [n, 320]), v.k), v.b) as tf.Tensor2D;
+      const first = mistake === 'reluFirst';
+      const a1 = tf.maxPool(tf.add(tf.conv2d(first ? tf.relu(input) : input, v.f1, 1, 'valid'), v.b1) as tf.Tensor4D, 2, 2, 'valid');
+      const h1 = first ? a1 : tf.relu(a1);
+      const a2 = tf.maxPool(tf.add(tf.conv2d(first ? tf.relu(h1) : h1, v.f2, 1, 'valid'), v.b2) as tf.Tensor4D, 2, 2, 'valid');
+      const h = first || mistake === 'noSecondRelu' ? a2 : tf.relu(a2);
+      const y = tf.add(tf.matMul(tf.reshape(h, [n, 320]), v.k), v.b) as tf.Tensor2D;
+      return mistake === 'reluOnLogits' ? tf.relu(y) : y;
     });
   };
   const logits = (x: Tensor): Tensor => {
