@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import ts from 'typescript';
+import { gpuModesReport } from '../gpu';
 import { curriculum, kataPaths, type Target } from '../curriculum';
 import { checkIntegrity, isClean, type Tampering } from '../integrity';
 import { fromRoot } from '../paths';
@@ -205,6 +206,8 @@ async function main(argv: string[]): Promise<void> {
   const seed = opts.seed ? Number(opts.seed) : Math.floor(Math.random() * 2 ** 31);
   const tampering = checkIntegrity();
   console.log(`Grading ${curriculum.length} katas against ${opts.target}/ (seed ${seed}) ...`);
+  const gpuModes = gpuModesReport();
+  console.log(gpuModes);
   const run = await runVitest({
     projects: [opts.target],
     files: curriculum.map((k) => kataPaths(k).test),
@@ -220,7 +223,7 @@ async function main(argv: string[]): Promise<void> {
   );
   const out = path.resolve(opts.out);
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ ...results, gpu_modes: gpuModes }, null, 2)}\n`);
   fs.writeFileSync(path.join(out, 'junit.xml'), junitXml(results));
   const summary = summaryMarkdown(results);
   fs.writeFileSync(path.join(out, 'summary.md'), summary);

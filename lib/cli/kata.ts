@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
+import { gpuModesReport } from '../gpu';
 import { curriculum, findKata, kataPaths, type Kata } from '../curriculum';
 import { fromRoot } from '../paths';
 import { kataResult, type KataResult } from '../runner/results';
@@ -66,6 +67,7 @@ async function list(): Promise<void> {
   const next = all.find((r) => r.state !== 'done');
   console.log();
   console.log(next ? nextSteps(next.kata) : pc.green('Every kata passes. Well done!'));
+  console.log(pc.dim(`\n${gpuModesReport()}`));
 }
 
 /** One line per test, then the first failure in full: what `watch` shows after each save. */

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import pc from 'picocolors';
 import { curriculum, kataPaths } from '../curriculum';
 import { ROOT } from '../paths';
+import { gpuModesReport, missingRequiredGpuModes } from '../gpu';
 import { referenceInfo } from '../reference/tf';
 import { runLabCheck } from '../lab/check';
 import { firstLines, kataResult } from '../runner/results';
@@ -40,8 +41,15 @@ async function main(): Promise<void> {
   console.log(`   ${tsc.status === 0 ? pc.green('ok') : pc.red('FAILED')} (${seconds(Date.now() - tscStart)})`);
 
   console.log(pc.bold(`2. Suites: lib, solutions/ and katas/ (reference: ${referenceInfo()})`));
+  console.log(`   ${gpuModesReport()}`);
+  for (const missing of missingRequiredGpuModes()) {
+    checks.push({ name: `gpu.js mode ${missing.mode} runs (KATA_REQUIRE_GPU_MODE=${process.env.KATA_REQUIRE_GPU_MODE})`, ok: false, detail: missing.why });
+    console.log(pc.red(`   KATA_REQUIRE_GPU_MODE requires ${missing.mode}, which cannot run here: ${missing.why}`));
+  }
   const run = await runVitest({ projects: ['lib', 'solutions', 'katas'], wallTimeoutMs: 20 * 60_000 });
   console.log(`   ran in ${seconds(run.wallMs)}`);
+  const gpuModesRan = [...new Set(run.report.modules.flatMap((m) => m.tests.filter((t) => !/KATA_REQUIRE_GPU_MODE requires/.test(t.fullName)).map((t) => /\[gpu\.js (\w+)\]/.exec(t.fullName)?.[1]).filter((x): x is string => !!x)))];
+  console.log(`   GPU suites ran in gpu.js modes: ${gpuModesRan.length ? gpuModesRan.join(', ') : 'none'}`);
 
   for (const m of run.report.modules.filter((m) => m.project === 'lib')) {
     const failed = m.tests.filter((t) => t.state !== 'passed');
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
     console.log(`\n${pc.red(`✗ ${c.name}`)}${c.detail ? `\n${c.detail.replace(/^/gm, '    ')}` : ''}`);
   }
   if (run.report.unhandled.length > 0) console.log(pc.yellow(`\nvitest reported: ${run.report.unhandled.join('\n')}`));
-  console.log(`\nverify took ${seconds(Date.now() - started)}`);
+  console.log(`\nverify took ${seconds(Date.now() - started)}; GPU suites ran in gpu.js modes: ${gpuModesRan.join(', ') || 'none'}`);
   const total = checks.reduce((n, c) => n + (c.tests ?? 1), 0);
   const broken = checks.reduce((n, c) => n + (c.broken ?? (c.ok ? 0 : 1)), 0);
   console.log(`${checks.length - failed.length} of ${checks.length} checks hold`);
