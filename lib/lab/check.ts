@@ -87,20 +87,44 @@ const scaleOf = (a: ArrayLike<number>) => Math.max(1, ...Array.from(a, Math.abs)
 const argmax = (v: ArrayLike<number>) => Array.from(v).reduce((best, x, i, all) => (x > all[best] ? i : best), 0);
 const fmt = (xs: ArrayLike<number>) => `[${Array.from(xs, (x) => x.toFixed(4)).join(', ')}]`;
 
-/** Horizontal runs of ink in a 28x28 image, as strokes on a pad `size` pixels wide. */
-export function strokesFor(pixels: ArrayLike<number>, size: number, threshold = 128): { from: [number, number]; to: [number, number] }[] {
+type Point = [number, number];
+
+/**
+ * A 28x28 digit as pen strokes on a pad `size` pixels wide, the way a hand would draw it: the runs
+ * of ink in each row, chained downwards through the runs that overlap them (one stroke per chain,
+ * through the runs' centres), plus every run wider than two pixels drawn across (bars, loops' tops).
+ */
+export function strokesFor(pixels: ArrayLike<number>, size: number, threshold = 128): Point[][] {
   const cell = size / 28;
-  const strokes: { from: [number, number]; to: [number, number] }[] = [];
+  const at = (r: number, c: number): Point => [(c + 0.5) * cell, (r + 0.5) * cell];
+  const rows: { from: number; to: number; used: boolean }[][] = [];
   for (let r = 0; r < 28; r++) {
-    let c = 0;
-    while (c < 28) {
+    const runs: { from: number; to: number; used: boolean }[] = [];
+    for (let c = 0; c < 28; ) {
       if (pixels[r * 28 + c] < threshold) {
         c++;
         continue;
       }
-      const start = c;
+      const from = c;
       while (c < 28 && pixels[r * 28 + c] >= threshold) c++;
-      strokes.push({ from: [(start + 0.5) * cell, (r + 0.5) * cell], to: [(c - 0.5) * cell, (r + 0.5) * cell] });
+      runs.push({ from, to: c - 1, used: false });
+    }
+    rows.push(runs);
+  }
+  const strokes: Point[][] = [];
+  for (let r = 0; r < 28; r++) {
+    for (const run of rows[r]) {
+      if (run.to - run.from >= 2) strokes.push([at(r, run.from), at(r, run.to)]);
+      if (run.used) continue;
+      const chain: Point[] = [];
+      let cur: typeof run | undefined = run;
+      for (let rr = r; cur; rr++) {
+        cur.used = true;
+        chain.push(at(rr, (cur.from + cur.to) / 2));
+        const here: typeof run = cur;
+        cur = rows[rr + 1]?.find((n) => !n.used && n.from <= here.to + 1 && n.to >= here.from - 1);
+      }
+      strokes.push(chain.length > 1 ? chain : [chain[0], chain[0]]);
     }
   }
   return strokes;
@@ -110,10 +134,10 @@ async function drawDigit(page: Page, pixels: ArrayLike<number>): Promise<number>
   const box = await page.locator('#pad').boundingBox();
   if (!box) throw new Error('the drawing pad is not visible');
   const strokes = strokesFor(pixels, box.width);
-  for (const s of strokes) {
-    await page.mouse.move(box.x + s.from[0], box.y + s.from[1]);
+  for (const points of strokes) {
+    await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
     await page.mouse.down();
-    await page.mouse.move(box.x + s.to[0], box.y + s.to[1], { steps: 2 });
+    for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 2 });
     await page.mouse.up();
   }
   return strokes.length;

@@ -94,12 +94,15 @@ function showProblem(slot: string, error: unknown): void {
   if (isNotStarted(error)) {
     const slug = (error as { kata: string }).kata;
     box.classList.remove('error');
-    box.append(kataHelp(slug, state.target));
+    // The banner at the top explains the first kata found; the panels only point at it.
+    if (state.notStarted === slug) box.append(el('p', '', `Waiting for kata ${slug} (see above).`));
+    else box.append(kataHelp(slug, state.target));
     if (!state.notStarted) {
       state.notStarted = slug;
       const banner = $('banner');
       banner.hidden = false;
       banner.replaceChildren(el('h2', '', `Finish kata ${slug} to bring the lab to life`), kataHelp(slug, state.target));
+      box.replaceChildren(el('p', '', `Waiting for kata ${slug} (see above).`));
       if (state.status !== 'error') setStatus('stub');
     }
     return;
