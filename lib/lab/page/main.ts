@@ -354,8 +354,8 @@ async function main(): Promise<void> {
   clearPad();
   showBars(undefined);
   $('clear').addEventListener('click', () => {
+    if (pending !== undefined) clearTimeout(pending);
     clearPad();
-    state.strokes = 0;
     state.result = undefined;
     showBars(undefined);
     drawGray($<HTMLCanvasElement>('input28'), new Float32Array(784), 28, 28, 0, 1);
@@ -400,14 +400,23 @@ async function main(): Promise<void> {
     params = await loadWeights(w);
     state.weights = w.label;
     describeSource(w);
-    nets = undefined;
+    nets = {};
     void classify();
   });
 
-  let nets: { cpu: ReturnType<NetModule['mnistNet']>; gpu: ReturnType<NetModule['mnistNet']> } | undefined;
-  /** The first gpu.js forward of the current weights: it compiles the kernels. */
+  // One net per device, made on first use: a stub met on one device (kata 11 for the gpu) leaves the other working.
+  type Net = ReturnType<NetModule['mnistNet']>;
+  let nets: { cpu?: Net; gpu?: Net } = {};
+  const getNets = () => ({
+    get cpu(): Net {
+      return (nets.cpu ??= net.mnistNet(params, 'cpu'));
+    },
+    get gpu(): Net {
+      return (nets.gpu ??= net.mnistNet(params, g.gpu));
+    },
+  });
+  /** The first gpu.js forward: it compiles the kernels. */
   let firstGpuMs: number | undefined;
-  const getNets = () => (nets ??= { cpu: net.mnistNet(params, 'cpu'), gpu: net.mnistNet(params, g.gpu) });
 
   const batchPromise = loadBatch(config).catch((error) => {
     showProblem('device-problem', error);
@@ -415,7 +424,6 @@ async function main(): Promise<void> {
   });
 
   async function classify(): Promise<void> {
-    if (state.strokes === 0) return;
     setStatus('busy');
     const strokes = state.strokes;
     const raw = ink.getImageData(0, 0, pad.width, pad.height);
@@ -424,7 +432,8 @@ async function main(): Promise<void> {
       pixels = preprocess({ width: raw.width, height: raw.height, channels: 4, data: raw.data }).pixels;
     } catch (error) {
       if (error instanceof PreprocessError) {
-        setStatus('ready');
+        // Nothing drawn (or cleared): nothing to classify.
+        setStatus(state.notStarted ? 'stub' : 'ready');
         return;
       }
       throw error;
