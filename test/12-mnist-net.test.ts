@@ -94,6 +94,27 @@ describe('12-mnist-net', () => {
       expect(logits).toBeCloseToTensor(rows(fixture.get('logits'), FIRST), { atol: 1e-4, rtol: 1e-6, mistakes });
     });
 
+    describe('names the mistakes a learner makes here (each compared with the same wrong net built in tfjs)', () => {
+      const cases: [string, string][] = [
+        ['nhwcFlatten', 'flattens [N, 20, 4, 4] in NCHW order as view(N, -1) does, not NHWC (accuracy would collapse)'],
+        ['fcInOut', 'reads fc.weight as [10, 320] ([out, in]), not [320, 10]'],
+        ['reluOnLogits', 'applies no ReLU to the logits'],
+        ['noSecondRelu', 'applies ReLU after the second pooling'],
+        ['reluFirst', 'applies ReLU after pooling, not before the convolutions'],
+      ];
+      for (const [key, title] of cases) {
+        it(title, () => {
+          const logits = mnistNet(weights()).forward(images(FIRST));
+          const mistake = mistakes.find((m) => m.name === MISTAKES[key as TfNetMistake].name) as Mistake;
+          expect(logits).toBeCloseToTensor(tfLogits, { atol: 1e-4, rtol: 1e-6, mistakes: [mistake] });
+        });
+      }
+      it('is fed normalised input: toInput gives (v / 255 - 0.1307) / 0.3081, not raw or merely scaled pixels', () => {
+        const logits = mnistNet(weights()).forward(toInput(test.pixels.slice(0, FIRST * 784)));
+        expect(logits).toBeCloseToTensor(tfLogits, { atol: 1e-4, rtol: 1e-6, mistakes: mistakes.slice(-2) });
+      });
+    });
+
     it("agrees with PyTorch's own logits for the same weights (within 1e-4)", () => {
       const logits = mnistNet(weights()).forward(images(FIRST));
       expect(logits).toBeCloseToTensor(rows(fixture.get('pytorch.logits'), FIRST), { atol: 1e-4, rtol: 1e-6, mistakes });
@@ -151,10 +172,13 @@ describe('12-mnist-net', () => {
       // shrinks in a moment instead of over 5,000 numbers.
       const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
       const fill = (palette: number[], n: number, step: number) => Array.from({ length: n }, (_, i) => palette[(i * step) % palette.length]);
-      const arb = fc.record({
-        params: fc.tuple(...NAMES.map(() => values(61, { scales: ['fractions', 'integers', 'decimals'] }))),
-        x: values(97, { scales: ['fractions', 'integers'] }),
-      });
+      // No shrinking: each step would rerun both nets; the palettes are printed as drawn.
+      const arb = fc.noShrink(
+        fc.record({
+          params: fc.tuple(...NAMES.map(() => values(61, { scales: ['fractions', 'integers', 'decimals'] }))),
+          x: values(97, { scales: ['fractions', 'integers'] }),
+        }),
+      );
       checkProperty(
         arb,
         ({ params, x: xs }) => {

@@ -6,6 +6,7 @@
 import { convolutionFigures } from './convolution';
 import { deviceFigures } from './device';
 import { linearFigures } from './linear';
+import { mnistFigures } from './mnist';
 import { multiChannelFigures } from './multi-channel';
 import { multiKernelFigures } from './multi-kernel';
 import { poolingFigures } from './pooling';
@@ -20,5 +21,6 @@ export function figures(): Record<string, string> {
     ...tensorFigures(),
     ...linearFigures(),
     ...deviceFigures(),
+    ...mnistFigures(),
   };
 }

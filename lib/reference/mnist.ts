@@ -112,3 +112,34 @@ export function compareLogits(received: Float32Array, reference: Float32Array): 
 
 /** The fixtures' tolerance between frameworks: |Δ| ≤ 1e-5 · max(1, |reference|). */
 export const FRAMEWORK_TOLERANCE = 1e-5;
+
+/** Every stage of the forward pass by tfjs, converted back to PyTorch's NCHW (for figures and the lab). */
+export function tfMnistStages(stateDict: Readonly<Record<string, Tensor>>, x: Tensor): { name: string; tensor: Tensor }[] {
+  const w = stateDictToTf(stateDict);
+  const n = x.shape[0];
+  return tf.tidy(() => {
+    const t4 = (t: Tensor) => tf.tensor4d(t.data, t.shape as [number, number, number, number]);
+    const input = tf.tensor4d(x.data, [n, 28, 28, 1]);
+    const conv1 = tf.add(tf.conv2d(input, t4(w.conv1Filter), 1, 'valid'), tf.tensor1d(w.conv1Bias.data)) as tf.Tensor4D;
+    const pool1 = tf.maxPool(conv1, 2, 2, 'valid');
+    const relu1 = tf.relu(pool1);
+    const conv2 = tf.add(tf.conv2d(relu1, t4(w.conv2Filter), 1, 'valid'), tf.tensor1d(w.conv2Bias.data)) as tf.Tensor4D;
+    const pool2 = tf.maxPool(conv2, 2, 2, 'valid');
+    const relu2 = tf.relu(pool2);
+    const nchw = (t: tf.Tensor4D) => tf.transpose(t, [0, 3, 1, 2]);
+    const flat = tf.reshape(nchw(relu2), [n, 320]);
+    const logits = tf.add(tf.matMul(tf.reshape(relu2, [n, 320]), tf.tensor2d(w.fcKernel.data, [320, 10])), tf.tensor1d(w.fcBias.data));
+    const out = (name: string, t: tf.Tensor) => ({ name, tensor: { shape: [...t.shape], data: Float32Array.from(t.dataSync()) } });
+    return [
+      out('input', nchw(input)),
+      out('conv1', nchw(conv1)),
+      out('pool1', nchw(pool1)),
+      out('relu1', nchw(relu1)),
+      out('conv2', nchw(conv2)),
+      out('pool2', nchw(pool2)),
+      out('relu2', nchw(relu2)),
+      out('flatten', flat),
+      out('logits', logits),
+    ];
+  });
+}

@@ -182,6 +182,10 @@ function convImage(
   outOff: number,
   acc: Float64Array,
 ): void {
+  if (kw === 5) {
+    convImage5(x, xOff, c, h, w, weight, bias, m, kh, out, outOff, acc);
+    return;
+  }
   const oh = h - kh + 1;
   const ow = w - kw + 1;
   const plane = oh * ow;
@@ -208,12 +212,12 @@ function convImage(
 }
 
 /**
- * One image of a convolution as patches times weights ("im2col"): each output position's
- * C*kH*kW input values are copied into one row of `cols`, then each output value is the dot
- * product of a weight row with a patch row, summed in a local variable. Faster than the direct
- * loop when C is large (conv2: 250 products per output value, 8-wide output rows).
+ * The same convolution for kernels 5 wide (both layers of the net), about three times faster:
+ * one kernel row's five weights sit in local variables, and a sliding window of five input
+ * values moves along the input row, so each input value is read once per kernel row and each
+ * output value is read and written once per kernel row instead of once per weight.
  */
-function convImagePatches(
+function convImage5(
   x: Float32Array,
   xOff: number,
   c: number,
@@ -222,32 +226,45 @@ function convImagePatches(
   weight: Float32Array,
   bias: Float32Array,
   m: number,
-  k: number,
+  kh: number,
   out: Float32Array,
   outOff: number,
-  cols: Float32Array,
+  acc: Float64Array,
 ): void {
-  const oh = h - k + 1;
-  const ow = w - k + 1;
+  const oh = h - kh + 1;
+  const ow = w - 4;
   const plane = oh * ow;
-  const kk = c * k * k;
-  let o = 0;
-  for (let i = 0; i < oh; i++)
-    for (let j = 0; j < ow; j++)
-      for (let ci = 0; ci < c; ci++)
-        for (let u = 0; u < k; u++) {
-          const row = xOff + ci * h * w + (i + u) * w + j;
-          for (let v = 0; v < k; v++) cols[o++] = x[row + v];
-        }
   for (let mo = 0; mo < m; mo++) {
-    const wb = mo * kk;
-    const b = bias[mo];
-    for (let p = 0; p < plane; p++) {
-      let sum = b;
-      const cb = p * kk;
-      for (let q = 0; q < kk; q++) sum += weight[wb + q] * cols[cb + q];
-      out[outOff + mo * plane + p] = sum;
+    acc.fill(bias[mo], 0, plane);
+    for (let ci = 0; ci < c; ci++) {
+      const inPlane = xOff + ci * h * w;
+      for (let u = 0; u < kh; u++) {
+        const wb = ((mo * c + ci) * kh + u) * 5;
+        const w0 = weight[wb];
+        const w1 = weight[wb + 1];
+        const w2 = weight[wb + 2];
+        const w3 = weight[wb + 3];
+        const w4 = weight[wb + 4];
+        for (let i = 0; i < oh; i++) {
+          const r = inPlane + (i + u) * w;
+          const o = i * ow;
+          let a0 = x[r];
+          let a1 = x[r + 1];
+          let a2 = x[r + 2];
+          let a3 = x[r + 3];
+          for (let j = 0; j < ow; j++) {
+            const a4 = x[r + j + 4];
+            acc[o + j] += w0 * a0 + w1 * a1 + w2 * a2 + w3 * a3 + w4 * a4;
+            a0 = a1;
+            a1 = a2;
+            a2 = a3;
+            a3 = a4;
+          }
+        }
+      }
     }
+    const base = outOff + mo * plane;
+    for (let p = 0; p < plane; p++) out[base + p] = acc[p];
   }
 }
 
@@ -367,7 +384,6 @@ export function mnistNet(params: StateDict, device: Device = 'cpu'): Net {
   const c1 = new Float32Array(10 * 24 * 24);
   const acc = new Float64Array(24 * 24);
   const r1 = new Float32Array(10 * 12 * 12);
-  const cols = new Float32Array(8 * 8 * 250);
   const c2 = new Float32Array(20 * 8 * 8);
   const cpuFeatures = (x: Tensor): Tensor => {
     const n = x.shape[0];
@@ -375,7 +391,7 @@ export function mnistNet(params: StateDict, device: Device = 'cpu'): Net {
     for (let s = 0; s < n; s++) {
       convImage(x.data, s * 784, 1, 28, 28, conv.conv1.weight.data, conv.conv1.bias.data, 10, 5, 5, c1, 0, acc);
       poolRelu2(c1, 10, 24, 24, r1, 0);
-      convImagePatches(r1, 0, 10, 12, 12, conv.conv2.weight.data, conv.conv2.bias.data, 20, 5, c2, 0, cols);
+      convImage(r1, 0, 10, 12, 12, conv.conv2.weight.data, conv.conv2.bias.data, 20, 5, 5, c2, 0, acc);
       poolRelu2(c2, 20, 8, 8, f.data, s * 320);
     }
     return f;
