@@ -161,7 +161,7 @@ export const curriculum: readonly Kata[] = [
     title: 'The feature extractor on the device',
     concept: 'conv → pool → ReLU twice as a chain of pipeline kernels: intermediates stay on the device, one read-back at the end.',
     points: 20,
-    dependsOn: ['10-conv-kernel'],
+    dependsOn: ['05-multi-kernel', '06-max-pooling', '08-linear', '10-conv-kernel'],
     hints: [
       'maxPool2d with window k: output [N, C, floor(H / k), floor(W / k)]; thread (x, y, z) takes the maximum of x[z][y * k + u][x * k + v] over u, v < k. Start from the window\'s first value, not from 0 (negative inputs).',
       'extractFeaturesStepwise is four lines: conv2d (kata 10), maxPool2d, relu (kata 09), twice. Get it passing first; it is the reference for the chained version.',

@@ -16,6 +16,7 @@
  * so the same code runs in a browser bundle, where gpu.js's browser build makes the instance.
  */
 import { GPU } from 'gpu.js';
+import { kernelMode } from './kernels';
 
 export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webgpu' | 'webasm' | 'cpu';
 
@@ -71,7 +72,7 @@ function smokeTest(mode: GpuMode): string | undefined {
       { output: [3, 2, 2] },
     );
     const out = kernel(Array.from({ length: 12 }, (_, i) => i)) as Float32Array[][];
-    const ran = (kernel as unknown as { kernel: { constructor: { mode: string } } }).kernel.constructor.mode;
+    const ran = kernelMode(kernel);
     if (ran !== mode) return `gpu.js fell back from ${mode} to ${ran}`;
     for (let i = 0; i < 12; i++) {
       const got = out[Math.floor(i / 6)][Math.floor(i / 3) % 2][i % 3];

@@ -52,8 +52,21 @@ export function cachedKernel(gpu: GPU, key: string, make: () => Kernel): Kernel 
   return kernel;
 }
 
-/** The mode a kernel really ran in (gpu.js may fall back to `cpu` for a kernel it cannot translate). */
+const KERNEL_CLASSES: Record<string, string> = {
+  HeadlessGLKernel: 'headlessgl',
+  WebGL2Kernel: 'webgl2',
+  WebGLKernel: 'webgl',
+  WebGPUKernel: 'webgpu',
+  WebAssemblyKernel: 'webasm',
+  CPUKernel: 'cpu',
+};
+
+/**
+ * The mode a kernel really runs in, after its first call: gpu.js may fall back to `cpu` for a
+ * kernel it cannot translate (it warns on the console, and this says `cpu`).
+ */
 export function kernelMode(kernel: Kernel): string {
-  const inner = (kernel as unknown as { kernel?: { constructor?: { mode?: string } } }).kernel;
-  return inner?.constructor?.mode ?? 'unknown';
+  const inner = (kernel as unknown as { kernel?: { constructor?: { name?: string } } }).kernel;
+  const name = inner?.constructor?.name ?? '';
+  return KERNEL_CLASSES[name] ?? (name || 'unknown');
 }

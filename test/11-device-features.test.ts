@@ -37,16 +37,19 @@ function cpuFeatures(x: Tensor, p: FeatureParams): Tensor {
 /** MNIST-sized digits: N images [N, 1, 28, 28] of pixels normalised the lecture's way, (v / 255 - 0.1307) / 0.3081. */
 const digits = (n: number) => tensorOf([n, 1, 28, 28], fc.integer({ min: 0, max: 255 }).map((v) => (v / 255 - 0.1307) / 0.3081));
 
+/** Fractions and integers only: conv2 sums products of conv1's results, which at larger scales would need more than float32's 24 bits, and tfjs and the kernels would round differently. */
+const small = { scales: ['fractions', 'integers'] } as const;
+
 /** A small net: Conv2d(C, M1, k) → pool 2 → relu → Conv2d(M1, M2, k) → pool 2 → relu, with an input that fits. */
 const smallNet = fc
   .record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), m1: fc.integer({ min: 1, max: 3 }), m2: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), extra: fc.integer({ min: 0, max: 5 }) })
   .chain(({ n, c, m1, m2, k, extra }) => {
     const size = 2 * (2 * k + k - 1) + extra; // room for conv k, pool 2, conv k, pool 2
     return fc.record({
-      x: tensorOf([n, c, size, size]),
+      x: tensorOf([n, c, size, size], small),
       params: fc.record({
-        conv1: fc.record({ weight: tensorOf([m1, c, k, k]), bias: tensorOf([m1]) }),
-        conv2: fc.record({ weight: tensorOf([m2, m1, k, k]), bias: tensorOf([m2]) }),
+        conv1: fc.record({ weight: tensorOf([m1, c, k, k], small), bias: tensorOf([m1], small) }),
+        conv2: fc.record({ weight: tensorOf([m2, m1, k, k], small), bias: tensorOf([m2], small) }),
       }),
     });
   });
@@ -110,7 +113,7 @@ describeEachGpuMode('11-device-features', (ctx) => {
       it(`matches tfjs (conv2d, maxPool, relu) on random small nets (tolerance FLOAT32: ${FLOAT32.atol} abs + ${FLOAT32.rtol} rel)`, () => {
         checkProperty(smallNet, ({ x, params }) => {
           expect(run(ctx.gpu(), copyOf(x), copyParams(params))).toBeCloseToTensor(referenceFeatures(x, params), FLOAT32);
-        }, ctx.mode === 'cpu' ? 15 : 5);
+        }, ctx.mode === 'cpu' ? 12 : 4);
       });
 
       it('matches your own CPU katas 05 (conv2d), 06 (maxPool2d) and 08 (relu) on a batch of two digits', () => {
@@ -151,7 +154,7 @@ describeEachGpuMode('11-device-features', (ctx) => {
   }
 
   it('extractFeatures and extractFeaturesStepwise give the same numbers', () => {
-    const x = fc.sample(digits(4), { numRuns: 1, seed: 15 })[0];
+    const x = fc.sample(digits(2), { numRuns: 1, seed: 15 })[0];
     expect(extractFeatures(ctx.gpu(), x, FEATURE_PARAMS)).toBeCloseToTensor(extractFeaturesStepwise(ctx.gpu(), x, FEATURE_PARAMS), FLOAT32);
   });
 });

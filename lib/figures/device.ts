@@ -14,7 +14,7 @@ function threadsFigure(): string {
   const title = `gpu.js output [x, y, z] = [W, H, N*C] = [${w}, ${h}, ${n * c}] for NCHW [${n}, ${c}, ${h}, ${w}]`;
   const left = 20;
   const top = 70;
-  const step = w * CELL + 34;
+  const step = Math.max(w * CELL + 34, 150);
   const parts: string[] = [text(left, 26, title, { size: 15, bold: true }), text(left, 46, 'one thread per output element; this.thread.z = n * C + c, so c = z mod C', { color: COLORS.muted })];
   for (let z = 0; z < n * c; z++) {
     const plane = Array.from({ length: h }, (_, i) => Array.from(input.data.subarray((z * h + i) * w, (z * h + i + 1) * w)));

@@ -15,7 +15,7 @@
  */
 import type { GPU } from 'gpu.js';
 import { afterAll, describe, it } from 'vitest';
-import { fc } from './property';
+import { fc, values, type ValuesOptions } from './property';
 import { tensor, type Tensor } from '../tensor';
 import { availableGpuModes, createGpu, missingRequiredGpuModes, type GpuMode } from '../gpu';
 
@@ -69,21 +69,14 @@ export function describeEachGpuMode(title: string, body: (ctx: GpuContext) => vo
 }
 
 /**
- * A value that exercises arithmetic: a third each of small integers (-9..9, zero and ties
- * included), simple fractions (k/4 for k in -40..40) and large magnitudes (-1000..1000 and
- * pixels 0..255 times a weight scale). Measured over 10,000 draws: about 1/3 below 10 in
- * magnitude, 1/3 quarter-steps, 1/3 above 100; about 5% exact zeros; half negative.
+ * A random Tensor of `shape`: values from lib/testing/property.ts's `values` (one scale and sign
+ * per tensor, fractions to thousands, exact zeros, ties; products and sums exact in float32), or
+ * each value drawn from `value` when an arbitrary is given.
  */
-export const kernelValue: fc.Arbitrary<number> = fc.oneof(
-  fc.integer({ min: -9, max: 9 }),
-  fc.integer({ min: -40, max: 40 }).map((k) => k / 4),
-  fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 255 })),
-);
-
-/** A random Tensor of `shape` with `kernelValue` entries. */
-export function tensorOf(shape: readonly number[], value: fc.Arbitrary<number> = kernelValue): fc.Arbitrary<Tensor> {
+export function tensorOf(shape: readonly number[], value?: fc.Arbitrary<number> | ValuesOptions): fc.Arbitrary<Tensor> {
   const size = shape.reduce((a, b) => a * b, 1);
-  return fc.array(value, { minLength: size, maxLength: size }).map((data) => tensor(shape, data));
+  const data = value instanceof fc.Arbitrary ? fc.array(value, { minLength: size, maxLength: size }) : values(size, value);
+  return data.map((d) => tensor(shape, d));
 }
 
 /** A copy with its own storage: hand the code under test copies inside properties. */
