@@ -32,7 +32,7 @@ const SHAPES: Record<(typeof NAMES)[number], number[]> = {
   'fc.bias': [10],
 };
 /** Images the logits are compared on, and the slice whose accuracy is checked (the full test set is `npm run mnist`'s). */
-const FIRST = 64;
+const FIRST = 32;
 const SLICE = 300;
 
 const fixture = loadFixture(MNIST_FIXTURE);

@@ -45,8 +45,8 @@ export const PARAM_SHAPES: Readonly<Record<ParamName, readonly number[]>> = Obje
   'fc.bias': Object.freeze([10]),
 });
 
-/** `[20, 10, 5, 5]`: shapes in messages, as PyTorch prints them. */
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
 
 /**
  * Checks a state dict as PyTorch's `load_state_dict` (strict) does: every key present, no
@@ -100,8 +100,56 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   return todo('12-mnist-net');
 }
 
+/**
+ * One image of a direct convolution. For each (output channel, input channel, kernel cell) the
+ * weight is one number, and it multiplies a whole shifted window of the input plane: the inner
+ * loop runs along a row of the output, reading a row of the input, both contiguous.
+ */
+function convImage(
+  x: Float32Array,
+  xOff: number,
+  c: number,
+  h: number,
+  w: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  m: number,
+  kh: number,
+  kw: number,
+  out: Float32Array,
+  outOff: number,
+  acc: Float64Array,
+): void {
+  return todo('12-mnist-net');
+}
 
+/**
+ * The same convolution for kernels 5 wide (both layers of the net), about three times faster:
+ * one kernel row's five weights sit in local variables, and a sliding window of five input
+ * values moves along the input row, so each input value is read once per kernel row and each
+ * output value is read and written once per kernel row instead of once per weight.
+ */
+function convImage5(
+  x: Float32Array,
+  xOff: number,
+  c: number,
+  h: number,
+  w: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  m: number,
+  kh: number,
+  out: Float32Array,
+  outOff: number,
+  acc: Float64Array,
+): void {
+  return todo('12-mnist-net');
+}
 
+/** Max-pool 2x2 then ReLU of `planes` planes of h x w (even), from `src` into `dst`. */
+function poolRelu2(src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, dstOff: number): void {
+  return todo('12-mnist-net');
+}
 
 /**
  * PyTorch's `MaxPool2d(size)` (stride = size, no padding, floor) on an NCHW batch.
@@ -124,6 +172,13 @@ export function forwardStages(params: StateDict, x: Tensor): Stage[] {
   return todo('12-mnist-net');
 }
 
+/** Images per chunk: keeps the intermediates of a chunk in the CPU's caches (and the GPU's textures small). */
+const CHUNK = 64;
+
+/** Images `start`..`end` of a batch, as their own tensor. */
+function slice(x: Tensor, start: number, end: number): Tensor {
+  return todo('12-mnist-net');
+}
 
 /**
  * The lecture's net with these parameters on `device`, like `model.load_state_dict(params)`

@@ -16,6 +16,7 @@
  */
 import type { GPU } from 'gpu.js';
 import { checkTensor, sizeOf, tensor, type Tensor } from '../../lib/tensor';
+import { todo } from '../../lib/todo';
 import { argmax, flatten, linear, relu } from '../08-linear';
 import { extractFeatures } from '../11-device-features';
 
