@@ -3,6 +3,7 @@
  *   1. type-check everything (tsc)
  *   2. run lib/'s tests, every suite against solutions/, and every suite against the stubs in katas/
  *   3. check: lib passes; every solution test passes; every stub test fails
+ *   4. the lab in Chromium (lib/lab/check.ts; skipped without Chromium unless CI=true)
  * Ends with one line "verify: N passed, M failed", counting the type-check once and every test once per
  * run: a lib test, a suite's test against solutions/ (it must pass) and against the stub (it must fail).
  */
@@ -13,6 +14,7 @@ import { curriculum, kataPaths } from '../curriculum';
 import { gpuModesReport, missingRequiredGpuModes } from '../gpu';
 import { fromRoot, ROOT } from '../paths';
 import { referenceInfo } from '../reference/tf';
+import { runLabCheck } from '../lab/check';
 import { firstLines, kataResult } from '../runner/results';
 import { runVitest } from '../runner/vitest';
 
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
 
   console.log(pc.bold('1. Type-check (tsc --noEmit)'));
   const tscStart = Date.now();
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT], { cwd: ROOT, encoding: 'utf8' });
+  // The root project, then the lab page's (browser code: DOM types, lib/lab/page/tsconfig.json).
+  let tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT], { cwd: ROOT, encoding: 'utf8' });
+  if (tsc.status === 0) tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'lib/lab/page'], { cwd: ROOT, encoding: 'utf8' });
   checks.push({ name: 'type-check', ok: tsc.status === 0, detail: tsc.status === 0 ? undefined : firstLines(tsc.stdout + tsc.stderr, 30) });
   console.log(`   ${tsc.status === 0 ? pc.green('ok') : pc.red('FAILED')} (${seconds(Date.now() - tscStart)})`);
 
@@ -94,6 +98,18 @@ async function main(): Promise<void> {
     console.log(
       `   ${kata.slug.padEnd(22)} ${String(sol.total).padStart(5)}  ${solOk ? pc.green('all pass ') : pc.red('FAILING  ')}  ${stubOk ? pc.green('all fail ') : pc.red('PASSING  ')}  ${seconds(sol.durationMs)}`,
     );
+  }
+
+  console.log(pc.bold('4. The lab in a browser (npm run lab -- check: Chromium, solutions/ and the stubs)'));
+  const lab = await runLabCheck({ log: (line) => console.log(line) }).catch((error: Error) => {
+    checks.push({ name: 'lab: browser test ran', ok: false, detail: error.stack ?? error.message });
+    return { checks: [] };
+  });
+  if ('skipped' in lab && lab.skipped) {
+    // A learner's machine without Chromium skips this step; CI must run it.
+    if (process.env.CI === 'true') checks.push({ name: 'lab: browser test', ok: false, detail: `${lab.skipped}; required when CI=true` });
+  } else {
+    for (const c of lab.checks) checks.push({ name: `lab: ${c.name}`, ok: c.ok, detail: c.detail });
   }
 
   const failed = checks.filter((c) => !c.ok);
