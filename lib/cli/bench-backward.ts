@@ -1,0 +1,133 @@
+/**
+ * npm run bench:backward [-- --target katas|solutions] [--batch 64] [--seconds 3] [--no-torch]
+ *
+ * Images per second of the backward pass of the MNIST net's second convolution,
+ * Conv2d(10, 20, 5): x [64, 10, 12, 12] -> y [64, 20, 8, 8], side by side in one run:
+ *   - the chosen target's conv2dBackward (kata 14), float32, alone and after a forward pass
+ *     (the forward here is a plain loop with the same hoisted index arithmetic: a yardstick, not a kata);
+ *   - tfjs's autodiff through tf.conv2d on the current backend (cpu unless tfjs-node is installed);
+ *   - PyTorch 1.13 on one thread (torch.set_num_threads(1)), when /usr/bin/python3 has torch.
+ * Prints ratios to the first line. Benchmarks are not tests: nothing here fails on a slow machine.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ROOT } from '../paths';
+import { referenceInfo, tf } from '../reference/tf';
+import type { FloatTensor, Tensor } from '../tensor';
+
+interface Kata14 {
+  conv2dBackward(dy: Tensor, x: Tensor, weight: Tensor, options?: { padding?: number; stride?: number }): { dx: Tensor; dWeight: Tensor; dBias: Tensor };
+  conv2dBackwardWeight(dy: Tensor, x: Tensor, weightShape: readonly number[], options?: { padding?: number; stride?: number }): { dWeight: Tensor; dBias: Tensor };
+}
+
+/** y = conv(x, w) + b, stride 1, no padding: the forward pass timed with the backward. */
+function conv2dForward(x: FloatTensor<Float32Array>, w: FloatTensor<Float32Array>, b: FloatTensor<Float32Array>): Float32Array {
+  const [n, c, h, wd] = x.shape;
+  const [m, , kh, kw] = w.shape;
+  const [oh, ow] = [h - kh + 1, wd - kw + 1];
+  const y = new Float32Array(n * m * oh * ow);
+  const row = new Float64Array(ow);
+  for (let s = 0; s < n; s++)
+    for (let o = 0; o < m; o++)
+      for (let i = 0; i < oh; i++) {
+        row.fill(b.data[o]);
+        for (let ch = 0; ch < c; ch++)
+          for (let u = 0; u < kh; u++) {
+            const xr = ((s * c + ch) * h + i + u) * wd;
+            const wr = ((o * c + ch) * kh + u) * kw;
+            for (let v = 0; v < kw; v++) {
+              const k = w.data[wr + v];
+              for (let j = 0; j < ow; j++) row[j] += x.data[xr + j + v] * k;
+            }
+          }
+        y.set(row, ((s * m + o) * oh + i) * ow);
+      }
+  return y;
+}
+
+const random = (shape: number[], scale: number): Tensor => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { shape, data: Float32Array.from({ length: size }, (_, i) => (((i * 2654435761) % 1000) / 1000 - 0.5) * scale) };
+};
+
+/** Runs `step` (one batch) for about `seconds`, after a warm-up, and returns images per second. */
+function rate(batch: number, seconds: number, step: () => void): number {
+  for (let i = 0; i < 2; i++) step();
+  let runs = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < seconds) {
+    step();
+    runs++;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  return (runs * batch) / elapsed;
+}
+
+function torchRate(batch: number, seconds: number): number | string {
+  const script = `
+import time, torch
+torch.set_num_threads(1)
+x = torch.randn(${batch}, 10, 12, 12, requires_grad=True)
+conv = torch.nn.Conv2d(10, 20, 5)
+dy = torch.randn(${batch}, 20, 8, 8)
+def step():
+    x.grad = None; conv.zero_grad()
+    conv(x).backward(dy)
+for _ in range(3): step()
+runs, start = 0, time.perf_counter()
+while time.perf_counter() - start < ${seconds}:
+    step(); runs += 1
+print(runs * ${batch} / (time.perf_counter() - start))
+`;
+  const run = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) return (run.stderr || run.error?.message || 'failed').trim().split('\n').pop() ?? 'failed';
+  return Number(run.stdout.trim());
+}
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option('--target <dir>', 'katas or solutions', 'solutions')
+    .option('--batch <n>', 'images per batch', '64')
+    .option('--seconds <s>', 'seconds per measurement', '3')
+    .option('--no-torch', 'skip PyTorch')
+    .parse()
+    .opts<{ target: string; batch: string; seconds: string; torch: boolean }>();
+  const batch = Number(opts.batch);
+  const seconds = Number(opts.seconds);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kata = require(path.join(ROOT, opts.target, '14-backward-conv')) as Kata14;
+  const x = random([batch, 10, 12, 12], 2);
+  const w = random([20, 10, 5, 5], 0.2);
+  const b = random([20], 0.2);
+  const dy = random([batch, 20, 8, 8], 0.01);
+
+  console.log(`Conv2d(10, 20, 5) backward, x [${batch}, 10, 12, 12] -> [${batch}, 20, 8, 8], float32, ${seconds} s each`);
+  const rows: [string, number | string][] = [];
+  rows.push([`${opts.target}: forward + conv2dBackward (dx, dW, db)`, rate(batch, seconds, () => {
+      conv2dForward(x, w, b);
+      kata.conv2dBackward(dy, x, w, { padding: 0, stride: 1 });
+    })]);
+  rows.push([`${opts.target}: conv2dBackward alone`, rate(batch, seconds, () => void kata.conv2dBackward(dy, x, w))]);
+  rows.push([`${opts.target}: conv2dBackwardWeight alone (a first layer)`, rate(batch, seconds, () => void kata.conv2dBackwardWeight(dy, x, w.shape))]);
+  const tfStep = () =>
+    tf.tidy(() => {
+      const f = (a: tf.Tensor, k: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid');
+      const grads = tf.grads(f)([tf.tensor4d(x.data, [batch, 12, 12, 10]), tf.tensor4d(w.data, [5, 5, 10, 20])], tf.tensor4d(dy.data, [batch, 8, 8, 20]));
+      grads.forEach((g) => g.dataSync());
+    });
+  rows.push([`tfjs (${referenceInfo()}): forward + tf.grads through tf.conv2d`, rate(batch, Math.min(seconds, 3), tfStep)]);
+  if (opts.torch) rows.push(['PyTorch, 1 thread: forward + backward', torchRate(batch, seconds)]);
+
+  const first = rows[0][1] as number;
+  for (const [name, value] of rows) {
+    const shown = typeof value === 'number' ? `${value.toFixed(0).padStart(7)} images/s   ${(value / first).toFixed(2)}x` : `   n/a   (${value})`;
+    console.log(`  ${name.padEnd(72)} ${shown}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
