@@ -5,7 +5,8 @@
  * Conv2d(10, 20, 5): x [64, 10, 12, 12] -> y [64, 20, 8, 8], side by side in one run:
  *   - the chosen target's conv2dBackward (kata 14), float32, alone and after a forward pass
  *     (the forward here is a plain loop with the same hoisted index arithmetic: a yardstick, not a kata);
- *   - tfjs's autodiff through tf.conv2d on the current backend (cpu unless tfjs-node is installed);
+ *   - tfjs's kernels for the same work (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter: what its
+ *     autodiff runs) on the current backend (cpu unless tfjs-node is installed);
  *   - PyTorch 1.13 on one thread (torch.set_num_threads(1)), when /usr/bin/python3 has torch.
  * Prints ratios to the first line. Benchmarks are not tests: nothing here fails on a slow machine.
  */
@@ -111,13 +112,20 @@ async function main(): Promise<void> {
     })]);
   rows.push([`${opts.target}: conv2dBackward alone`, rate(batch, seconds, () => void kata.conv2dBackward(dy, x, w))]);
   rows.push([`${opts.target}: conv2dBackwardWeight alone (a first layer)`, rate(batch, seconds, () => void kata.conv2dBackwardWeight(dy, x, w.shape))]);
+  // tfjs's own kernels, as its autodiff would run them (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter)
   const tfStep = () =>
     tf.tidy(() => {
-      const f = (a: tf.Tensor, k: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid');
-      const grads = tf.grads(f)([tf.tensor4d(x.data, [batch, 12, 12, 10]), tf.tensor4d(w.data, [5, 5, 10, 20])], tf.tensor4d(dy.data, [batch, 8, 8, 20]));
-      grads.forEach((g) => g.dataSync());
+      const xt = tf.tensor4d(x.data, [batch, 12, 12, 10]);
+      const wt = tf.tensor4d(w.data, [5, 5, 10, 20]);
+      const dyt = tf.tensor4d(dy.data, [batch, 8, 8, 20]);
+      const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined };
+      tf.conv2d(xt, wt, 1, 'valid').dataSync();
+      const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dyt, filter: wt }, { ...attrs, inputShape: xt.shape } as never) as tf.Tensor;
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { ...attrs, filterShape: wt.shape } as never) as tf.Tensor;
+      dx.dataSync();
+      dw.dataSync();
     });
-  rows.push([`tfjs (${referenceInfo()}): forward + tf.grads through tf.conv2d`, rate(batch, Math.min(seconds, 3), tfStep)]);
+  rows.push([`tfjs (${referenceInfo()}): Conv2D + Conv2DBackpropInput + Conv2DBackpropFilter kernels`, rate(batch, Math.min(seconds, 3), tfStep)]);
   if (opts.torch) rows.push(['PyTorch, 1 thread: forward + backward', torchRate(batch, seconds)]);
 
   const first = rows[0][1] as number;
