@@ -22,7 +22,7 @@ const addAll = (ms: Matrix[]): Matrix => ms.reduce((a, b) => a.map((row, i) => r
 const perChannel = (input: Volume, kernel: Volume, options: Options = {}): Volume => input.map((x, c) => referenceConv2d(x, kernel[c], options));
 
 /** A random case: C in 1..4, one kernel of C slices (padding 0..3, stride 1..4), as kata 04 takes it. */
-const channelCase = (values: 'small' | 'large' = 'small') =>
+const channelCase = (values: 'mixed' | 'large' = 'mixed') =>
   layerCase({ maxChannels: 4, padding: true, stride: true, values }).map(({ input, weight, padding, stride }) => ({ input, kernel: weight[0], padding, stride }));
 
 type ChannelCase = { input: Volume; kernel: Volume; padding: number; stride: number };

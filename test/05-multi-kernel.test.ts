@@ -27,7 +27,7 @@ const ramp = (c: number, h: number, w: number): Volume =>
 const BIG_BIAS = [10, 20, 30];
 
 /** A random Conv2d case: C and M in 1..4, padding 0..3, stride 1..4, bias or null. */
-const randomLayer = (values: 'small' | 'large' = 'small') => layerCase({ maxChannels: 4, maxKernels: 4, padding: true, stride: true, bias: true, values });
+const randomLayer = (values: 'mixed' | 'large' = 'mixed') => layerCase({ maxChannels: 4, maxKernels: 4, padding: true, stride: true, bias: true, values });
 
 type LayerCase = { input: Volume; weight: Batch; bias: number[] | null; padding: number; stride: number };
 /** tfjs's answer for a random case. */

@@ -5,6 +5,7 @@
  * A "tensor" here is a nested array of numbers of any depth (`number[][]` for a matrix), a typed
  * array, or an object `{ shape, data }` with a flat row-major `data`.
  */
+import { formatNumber } from './show';
 
 export interface Tolerance {
   /** Absolute tolerance. */
@@ -95,13 +96,7 @@ export function unravel(offset: number, shape: readonly number[]): number[] {
   return index;
 }
 
-const fmt = (n: number): string => {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? 'Inf' : '-Inf';
-  if (Number.isInteger(n) && Math.abs(n) < 1e7) return String(n);
-  const s = n.toPrecision(5);
-  return s.includes('e') ? s : String(Number(s));
-};
+const fmt = formatNumber;
 
 /**
  * Draws the 2-D slice (the last two axes) of `t` that contains `at`, cut to a window of at most

@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import { FLOAT32, closeTo, explainDifference, type Tolerance } from './compare';
 import { isNotStarted } from '../todo';
+import { inline } from './show';
 
 /** A plausible wrong implementation, described for the learner, with the output it would give. */
 export interface Mistake {
@@ -76,8 +77,5 @@ export function expectError(call: () => unknown, type: new (...args: never[]) =>
     }
     return;
   }
-  const shown = JSON.stringify(result);
-  throw new Error(
-    `expected a ${type.name} for this input, but the call returned ${shown && shown.length > 120 ? `${shown.slice(0, 120)}...` : shown}`,
-  );
+  throw new Error(`expected a ${type.name} for this input, but the call returned ${inline(result, 12)}`);
 }
