@@ -32,8 +32,10 @@ import {
   numericalGradient,
   relError,
   relu64,
-  simpleValue,
+  GRADCHECK_SCALES,
+  tensorFrom,
 } from '../lib/testing/gradcheck';
+import { expectFresh } from '../lib/testing/fresh';
 import { expectError } from '../lib/testing/matchers';
 import { checkProperty, fc } from '../lib/testing/property';
 
@@ -103,10 +105,10 @@ describe('13-backward-head: linearBackward(dy, x, weight)', () => {
     const cases = fc
       .record({ n: fc.integer({ min: 1, max: 4 }), inF: fc.integer({ min: 1, max: 6 }), out: fc.integer({ min: 1, max: 5 }) })
       .chain(({ n, inF, out }) => {
-        // scales 1 and 16 (values up to 256): every sum of products stays exact in float64, so the
-        // differences are exact too; scale 256 is in the float32 test against tfjs below
-        const v = simpleValue({ scales: [1, 16] });
-        return fc.record({ x: floatTensor([n, inF], v, Float64Array), w: floatTensor([out, inF], v, Float64Array), b: floatTensor([out], v, Float64Array), dy: floatTensor([n, out], v, Float64Array) });
+        // values up to 255: every sum of products stays exact in float64, so the differences are
+        // exact too; hundreds and thousands are in the float32 test against tfjs below
+        const t = (shape: number[]) => floatTensor(shape, Float64Array, { scales: GRADCHECK_SCALES });
+        return fc.record({ x: t([n, inF]), w: t([out, inF]), b: t([out]), dy: t([n, out]) });
       });
     checkProperty(
       cases,
@@ -125,8 +127,8 @@ describe('13-backward-head: linearBackward(dy, x, weight)', () => {
     const cases = fc
       .record({ n: fc.integer({ min: 1, max: 5 }), inF: fc.integer({ min: 1, max: 8 }), out: fc.integer({ min: 1, max: 6 }) })
       .chain(({ n, inF, out }) => {
-        const v = simpleValue();
-        return fc.record({ x: floatTensor([n, inF], v, Float32Array), w: floatTensor([out, inF], v, Float32Array), b: floatTensor([out], v, Float32Array), dy: floatTensor([n, out], v, Float32Array) });
+        const t = (shape: number[]) => floatTensor(shape, Float32Array);
+        return fc.record({ x: t([n, inF]), w: t([out, inF]), b: t([out]), dy: t([n, out]) });
       });
     checkProperty(cases, ({ x, w, b, dy }) => {
       const want = referenceLinearBackward(dy, x, w, b);
@@ -224,6 +226,7 @@ describe('13-backward-head: linearBackward(dy, x, weight)', () => {
     });
 
     it('leaves its arguments unchanged, and a second call leaves the first results alone', () => {
+      expectFresh(linearBackward, { dy: DY(), x: X(), weight: W() });
       const [dy, x, w] = [DY(), X(), W()];
       const first = linearBackward(dy, x, w);
       expect(dy, 'dy was modified').toBeCloseToTensor(E.dy, EXACT);
@@ -269,12 +272,13 @@ describe('13-backward-head: reluBackward(dy, x)', () => {
   });
 
   it('gradient check in float64 on tensors of rank 1 to 4, away from the kink at 0 (rel_error <= 1e-7)', () => {
-    // simpleValue draws no value within 1/8 of 0 but 0 itself; 0 is replaced, because the central
-    // difference at the kink gives 1/2, the average of the two slopes (the kink has its own test).
-    const nonZero = simpleValue().map((v) => (v === 0 ? 0.375 : v));
+    // x without zeros (the smallest |x| is then 1/8): the central difference at the kink gives 1/2,
+    // the average of the two slopes, so x = 0 has its own test with PyTorch's answer.
     const cases = fc
       .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-      .chain((shape) => fc.record({ x: floatTensor(shape, nonZero, Float64Array), dy: floatTensor(shape, simpleValue(), Float64Array) }));
+      .chain((shape) =>
+        fc.record({ x: floatTensor(shape, Float64Array, { scales: GRADCHECK_SCALES, zeros: false }), dy: floatTensor(shape, Float64Array, { scales: GRADCHECK_SCALES }) }),
+      );
     checkProperty(cases, ({ x, dy }) => {
       const dx = reluBackward(copyOf(dy), copyOf(x));
       expectGradient('dx', dx, numericalGradient(() => dot(dy.data, relu64(x)), x.data));
@@ -284,7 +288,7 @@ describe('13-backward-head: reluBackward(dy, x)', () => {
   it('matches tf.grad(tf.relu) on random float32 tensors, zeros included (exact)', () => {
     const cases = fc
       .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-      .chain((shape) => fc.record({ x: floatTensor(shape, simpleValue(), Float32Array), dy: floatTensor(shape, simpleValue(), Float32Array) }));
+      .chain((shape) => fc.record({ x: floatTensor(shape, Float32Array), dy: floatTensor(shape, Float32Array) }));
     checkProperty(cases, ({ x, dy }) => expect(reluBackward(copyOf(dy), copyOf(x))).toBeCloseToTensor(referenceReluBackward(dy, x), EXACT));
   });
 
@@ -319,7 +323,8 @@ describe('13-backward-head: reluBackward(dy, x)', () => {
       expect(reluBackward(dy, x)).toBeCloseToTensor({ shape: [2, 1, 2, 2], data: [1, 0, 0, 4, 0, 6, 0, 8] }, EXACT);
     });
 
-    it('leaves its arguments unchanged and returns a new tensor (not dy itself)', () => {
+    it('leaves its arguments unchanged and returns a new tensor each call (not dy itself, not a buffer kept between calls)', () => {
+      expectFresh(reluBackward, { dy: DY(), x: X() });
       const [dy, x] = [DY(), X()];
       const dx = reluBackward(dy, x);
       expect(dy, 'dy was modified (the mask was written into it)').toBeCloseToTensor(E.dy, EXACT);
@@ -371,22 +376,22 @@ describe('13-backward-head: crossEntropy(logits, targets) and crossEntropyBackwa
   // small that the float64 rounding of the loss (1e-16 of it) swamps their gradients in the
   // difference. Measured: with h = 2^-8 the worst rel_error of the exact gradient over 3000 such
   // cases was 4e-9.
-  const logitCase = <D extends FloatArray>(kind: new (values: number[]) => D, value: fc.Arbitrary<number>) =>
+  const logitCase = <D extends FloatArray>(logits: (shape: number[]) => fc.Arbitrary<FloatTensor<D>>) =>
     fc
       .record({ n: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 10 }) })
-      .chain(({ n, k }) => fc.record({ z: floatTensor([n, k], value, kind), t: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }) }));
+      .chain(({ n, k }) => fc.record({ z: logits([n, k]), t: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }) }));
 
   it('gradient check in float64: crossEntropyBackward agrees with central differences of a float64 cross-entropy (rel_error <= 1e-7)', () => {
     const small = fc.integer({ min: -16, max: 16 }).map((k) => k / 4);
-    checkProperty(logitCase(Float64Array, small), ({ z, t }) => {
+    checkProperty(logitCase((shape) => tensorFrom(shape, Float64Array, small)), ({ z, t }) => {
       const g = crossEntropyBackward(copyOf(z), [...t]);
       expectGradient('dlogits', g, numericalGradient(() => crossEntropy64(z, t), z.data, 2 ** -8));
       expect(crossEntropy(copyOf(z), [...t]), 'the loss').toBeCloseTo(crossEntropy64(z, t), 12);
     });
   });
 
-  it('matches tf.valueAndGrad of -mean(sum(onehot * tf.logSoftmax(logits))) on random float32 logits up to 4096 (tolerance 1e-4)', () => {
-    checkProperty(logitCase(Float32Array, simpleValue()), ({ z, t }) => {
+  it('matches tf.valueAndGrad of -mean(sum(onehot * tf.logSoftmax(logits))) on random float32 logits up to 8160 (tolerance 1e-4)', () => {
+    checkProperty(logitCase((shape) => floatTensor(shape, Float32Array)), ({ z, t }) => {
       const want = referenceCrossEntropy(z, t);
       const loss = crossEntropy(copyOf(z), [...t]);
       expect(Math.abs(loss - want.loss), `the loss: expected ${want.loss}, received ${loss}`).toBeLessThanOrEqual(FLOAT32.atol + FLOAT32.rtol * Math.abs(want.loss));
@@ -451,6 +456,8 @@ describe('13-backward-head: crossEntropy(logits, targets) and crossEntropyBackwa
     });
 
     it('leaves its arguments unchanged (targets included), and gives a new gradient each call', () => {
+      expectFresh(crossEntropyBackward, { logits: Z(), targets: [...E.targets] });
+      expectFresh(crossEntropy, { logits: Z(), targets: [...E.targets] });
       const [z, t] = [Z(), [...E.targets]];
       crossEntropy(z, t);
       const first = crossEntropyBackward(z, t);
@@ -495,13 +502,13 @@ describe('13-backward-head: the chain rule through the head', () => {
   it('linear -> relu -> linear -> cross-entropy: chaining the four backward functions gives every gradient (float64, rel_error <= 1e-7)', () => {
     const v = fc.integer({ min: -8, max: 8 }).map((k) => k / 8);
     const cases = fc.record({
-      x: floatTensor([3, 4], v, Float64Array),
-      w1: floatTensor([5, 4], v, Float64Array),
+      x: tensorFrom([3, 4], Float64Array, v),
+      w1: tensorFrom([5, 4], Float64Array, v),
       // odd multiples of 1/128: every hidden unit is then at least 1/128 away from relu's kink,
       // further than any finite-difference step can move it
-      b1: floatTensor([5], fc.integer({ min: -64, max: 63 }).map((k) => (2 * k + 1) / 128), Float64Array),
-      w2: floatTensor([3, 5], v, Float64Array),
-      b2: floatTensor([3], v, Float64Array),
+      b1: tensorFrom([5], Float64Array, fc.integer({ min: -64, max: 63 }).map((k) => (2 * k + 1) / 128)),
+      w2: tensorFrom([3, 5], Float64Array, v),
+      b2: tensorFrom([3], Float64Array, v),
       t: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
     });
     checkProperty(

@@ -7,8 +7,8 @@
  * semantics (Linear's [out, in] weight, Conv2d's NCHW input and OIHW weight with zero padding,
  * MaxPool2d's -Infinity padding, CrossEntropyLoss's mean over the batch).
  */
-import fc from 'fast-check';
 import { sizeOf, type FloatArray, type FloatTensor } from '../tensor';
+import { fc, values, type Scale, type ValuesOptions } from './property';
 
 // ---- comparing gradients --------------------------------------------------------------------------
 
@@ -145,31 +145,26 @@ export function maxPool2d64(x: T64, kernelSize: number, stride: number, padding:
   return y;
 }
 
-// ---- random values that exercise the arithmetic --------------------------------------------
-
-export interface SimpleValueOptions {
-  /** Scales the values are drawn at (default 1, 16 and 256). */
-  scales?: readonly number[];
-}
+// ---- random tensors ------------------------------------------------------------------------------
 
 /**
- * k / 2^d · s for k in -16..16, d in 0..3 and s one of `scales`: whole numbers and halves,
- * quarters and eighths, at every scale, both signs, and 0 now and then. Dyadic fractions are exact
- * in float32 and float64, so sums of their products are exact too, and a float32 result can be
- * held to float64 precision. lib/test/gradcheck.test.ts measures what this draws.
+ * A tensor of `shape` whose values come from lib/testing/property's `values` (one scale and sign
+ * mode per tensor, exact zeros, ties now and then; `options` as there), stored as `kind`
+ * (Float32Array or Float64Array). Every value is dyadic with 8 significant bits, so it is exact in
+ * both kinds, and so is every sum of their products that the suites form.
  */
-export function simpleValue(options: SimpleValueOptions = {}): fc.Arbitrary<number> {
-  const scales = options.scales ?? [1, 16, 256];
-  return fc
-    .record({ k: fc.integer({ min: -16, max: 16 }), d: fc.integer({ min: 0, max: 3 }), s: fc.constantFrom(...scales) })
-    .map(({ k, d, s }) => (k / 2 ** d) * s);
+export function floatTensor<D extends FloatArray>(shape: readonly number[], kind: new (values: number[]) => D, options: ValuesOptions = {}): fc.Arbitrary<FloatTensor<D>> {
+  return values(sizeOf(shape), options).map((v) => ({ shape: [...shape], data: new kind(v) }));
 }
 
-/** A tensor of `shape` whose values come from `value`, stored as `kind` (float32 or float64). */
-export function floatTensor<D extends FloatArray>(shape: readonly number[], value: fc.Arbitrary<number>, kind: new (values: number[]) => D): fc.Arbitrary<FloatTensor<D>> {
+/** A tensor of `shape` each of whose values is drawn from `value`, stored as `kind`. */
+export function tensorFrom<D extends FloatArray>(shape: readonly number[], kind: new (values: number[]) => D, value: fc.Arbitrary<number>): fc.Arbitrary<FloatTensor<D>> {
   const size = sizeOf(shape);
-  return fc.array(value, { minLength: size, maxLength: size }).map((values) => ({ shape: [...shape], data: new kind(values) }));
+  return fc.array(value, { minLength: size, maxLength: size }).map((v) => ({ shape: [...shape], data: new kind(v) }));
 }
+
+/** The scales of the float64 gradient checks: up to 255, so every sum of products (and of h) stays exact in float64. */
+export const GRADCHECK_SCALES: readonly Scale[] = ['fractions', 'fractions', 'integers'];
 
 /**
  * A tensor of `shape` holding distinct values: a shuffle of 0..size-1 times `gap`, minus an
