@@ -124,25 +124,36 @@ export function conv2dBackwardInput<D extends FloatArray>(dy: FloatTensor<D>, we
   const dxd = dx.data;
   const dyd = dy.data;
   const wd = weight.data;
+  const kk = c * kh * kw; // one row of the weight: the C·kH·kW values a window meets
+  const pp = oh * ow; // output positions per channel
+  // cols[k][q] = sum over o of weight[o][k] · dy[n][o][q]: what window position q sends back to the
+  // input cell that kernel cell k met there. Long contiguous inner loops, then a scatter (col2im).
+  const cols = new Float64Array(kk * pp);
   for (let b = 0; b < n; b++) {
-    for (let o = 0; o < m; o++) {
-      const dyPlane = (b * m + o) * oh * ow;
-      for (let ch = 0; ch < c; ch++) {
-        const dxPlane = (b * c + ch) * h * w;
-        const kernel = (o * c + ch) * kh * kw;
-        for (let u = 0; u < kh; u++) {
-          // output rows i whose window row u falls inside the input: 0 <= i·s + u - p < h
-          const i0 = Math.max(0, Math.ceil((p - u) / s));
-          const i1 = Math.min(oh - 1, Math.floor((h - 1 + p - u) / s));
-          for (let v = 0; v < kw; v++) {
-            const j0 = Math.max(0, Math.ceil((p - v) / s));
-            const j1 = Math.min(ow - 1, Math.floor((w - 1 + p - v) / s));
-            const k = wd[kernel + u * kw + v];
-            for (let i = i0; i <= i1; i++) {
-              const dxRow = dxPlane + (i * s + u - p) * w + v - p; // padding cropped: only cells inside x
-              const dyRow = dyPlane + i * ow;
-              for (let j = j0; j <= j1; j++) dxd[dxRow + j * s] += dyd[dyRow + j] * k; // j·s: the stride spreads dy out
-            }
+    cols.fill(0);
+    const dyImage = b * m * pp;
+    for (let k = 0; k < kk; k++) {
+      const col = k * pp; // one row of cols, built in L1 from the image's M planes of dy
+      for (let o = 0; o < m; o++) {
+        const wk = wd[o * kk + k];
+        const dyPlane = dyImage + o * pp;
+        for (let q = 0; q < pp; q++) cols[col + q] += wk * dyd[dyPlane + q];
+      }
+    }
+    for (let ch = 0; ch < c; ch++) {
+      const dxPlane = (b * c + ch) * h * w;
+      for (let u = 0; u < kh; u++) {
+        // output rows i whose window row u falls inside the input: 0 <= i·s + u - p < h
+        const i0 = Math.max(0, Math.ceil((p - u) / s));
+        const i1 = Math.min(oh - 1, Math.floor((h - 1 + p - u) / s));
+        for (let v = 0; v < kw; v++) {
+          const j0 = Math.max(0, Math.ceil((p - v) / s));
+          const j1 = Math.min(ow - 1, Math.floor((w - 1 + p - v) / s));
+          const col = ((ch * kh + u) * kw + v) * pp;
+          for (let i = i0; i <= i1; i++) {
+            const dxRow = dxPlane + (i * s + u - p) * w + v - p; // padding cropped: only cells inside x
+            const colRow = col + i * ow;
+            for (let j = j0; j <= j1; j++) dxd[dxRow + j * s] += cols[colRow + j]; // j·s: the stride spreads dy out
           }
         }
       }
@@ -193,33 +204,45 @@ export function conv2dBackwardWeight<D extends FloatArray>(
   const dwd = dWeight.data;
   const dyd = dy.data;
   const xd = x.data;
+  const kk = c * kh * kw;
+  const pp = oh * ow;
+  // cols[k][q]: the input value that kernel cell k met at output position q (0 in the padding),
+  // so that dWeight[o][k] += sum over q of dy[n][o][q] · cols[k][q] is a dot product of two rows.
+  const cols = new Float64Array(kk * pp);
+  const acc = new Float64Array(m * kk);
   for (let b = 0; b < n; b++) {
-    for (let o = 0; o < m; o++) {
-      const dyPlane = (b * m + o) * oh * ow;
-      let sum = 0;
-      for (let k = 0; k < oh * ow; k++) sum += dyd[dyPlane + k];
-      dBias.data[o] += sum; // over N, H' and W'
-      for (let ch = 0; ch < c; ch++) {
-        const xPlane = (b * c + ch) * h * w;
-        const kernel = (o * c + ch) * kh * kw;
-        for (let u = 0; u < kh; u++) {
-          const i0 = Math.max(0, Math.ceil((p - u) / s));
-          const i1 = Math.min(oh - 1, Math.floor((h - 1 + p - u) / s));
-          for (let v = 0; v < kw; v++) {
-            const j0 = Math.max(0, Math.ceil((p - v) / s));
-            const j1 = Math.min(ow - 1, Math.floor((w - 1 + p - v) / s));
-            let acc = 0;
-            for (let i = i0; i <= i1; i++) {
-              const xRow = xPlane + (i * s + u - p) * w + v - p;
-              const dyRow = dyPlane + i * ow;
-              for (let j = j0; j <= j1; j++) acc += dyd[dyRow + j] * xd[xRow + j * s];
-            }
-            dwd[kernel + u * kw + v] += acc;
+    cols.fill(0);
+    for (let ch = 0; ch < c; ch++) {
+      const xPlane = (b * c + ch) * h * w;
+      for (let u = 0; u < kh; u++) {
+        const i0 = Math.max(0, Math.ceil((p - u) / s));
+        const i1 = Math.min(oh - 1, Math.floor((h - 1 + p - u) / s));
+        for (let v = 0; v < kw; v++) {
+          const j0 = Math.max(0, Math.ceil((p - v) / s));
+          const j1 = Math.min(ow - 1, Math.floor((w - 1 + p - v) / s));
+          const col = ((ch * kh + u) * kw + v) * pp;
+          for (let i = i0; i <= i1; i++) {
+            const xRow = xPlane + (i * s + u - p) * w + v - p;
+            const colRow = col + i * ow;
+            for (let j = j0; j <= j1; j++) cols[colRow + j] = xd[xRow + j * s];
           }
         }
       }
     }
+    for (let o = 0; o < m; o++) {
+      const dyPlane = (b * m + o) * pp;
+      let sum = 0;
+      for (let q = 0; q < pp; q++) sum += dyd[dyPlane + q];
+      dBias.data[o] += sum; // over N, H' and W'
+      for (let k = 0; k < kk; k++) {
+        const col = k * pp;
+        let dot = 0;
+        for (let q = 0; q < pp; q++) dot += dyd[dyPlane + q] * cols[col + q];
+        acc[o * kk + k] += dot;
+      }
+    }
   }
+  dwd.set(acc); // summed in float64 over the whole batch, rounded once
   return { dWeight, dBias };
 }
 
