@@ -8,6 +8,7 @@
  *   - tfjs's kernels for the same work (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter: what its
  *     autodiff runs) on the current backend (cpu unless tfjs-node is installed);
  *   - PyTorch 1.13 on one thread (torch.set_num_threads(1)), when /usr/bin/python3 has torch.
+ * Ours are measured round-robin (fair ratios on a machine whose load changes); tfjs and PyTorch after.
  * Prints ratios to the first line. Benchmarks are not tests: nothing here fails on a slow machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,18 +53,24 @@ const random = (shape: number[], scale: number): Tensor => {
   return { shape, data: Float32Array.from({ length: size }, (_, i) => (((i * 2654435761) % 1000) / 1000 - 0.5) * scale) };
 };
 
-/** Runs `step` (one batch) for about `seconds`, after a warm-up, and returns images per second. */
-function rate(batch: number, seconds: number, step: () => void): number {
-  for (let i = 0; i < 2; i++) step();
-  let runs = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < seconds) {
-    step();
-    runs++;
-    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+/**
+ * Runs the steps (one batch each) round-robin for about `seconds` each, after a warm-up, and returns
+ * images per second for each: interleaving keeps the ratios fair on a machine whose load changes.
+ */
+function rates(batch: number, seconds: number, steps: (() => void)[]): number[] {
+  for (const step of steps) for (let i = 0; i < 2; i++) step();
+  const spent = steps.map(() => 0);
+  const runs = steps.map(() => 0);
+  const budget = seconds * steps.length;
+  while (spent.reduce((a, b) => a + b, 0) < budget) {
+    steps.forEach((step, k) => {
+      const start = process.hrtime.bigint();
+      step();
+      spent[k] += Number(process.hrtime.bigint() - start) / 1e9;
+      runs[k]++;
+    });
   }
-  return (runs * batch) / elapsed;
+  return runs.map((r, k) => (r * batch) / spent[k]);
 }
 
 function torchRate(batch: number, seconds: number): number | string {
@@ -105,13 +112,6 @@ async function main(): Promise<void> {
   const dy = random([batch, 20, 8, 8], 0.01);
 
   console.log(`Conv2d(10, 20, 5) backward, x [${batch}, 10, 12, 12] -> [${batch}, 20, 8, 8], float32, ${seconds} s each`);
-  const rows: [string, number | string][] = [];
-  rows.push([`${opts.target}: forward + conv2dBackward (dx, dW, db)`, rate(batch, seconds, () => {
-      conv2dForward(x, w, b);
-      kata.conv2dBackward(dy, x, w, { padding: 0, stride: 1 });
-    })]);
-  rows.push([`${opts.target}: conv2dBackward alone`, rate(batch, seconds, () => void kata.conv2dBackward(dy, x, w))]);
-  rows.push([`${opts.target}: conv2dBackwardWeight alone (a first layer)`, rate(batch, seconds, () => void kata.conv2dBackwardWeight(dy, x, w.shape))]);
   // tfjs's own kernels, as its autodiff would run them (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter)
   const tfStep = () =>
     tf.tidy(() => {
@@ -125,7 +125,21 @@ async function main(): Promise<void> {
       dx.dataSync();
       dw.dataSync();
     });
-  rows.push([`tfjs (${referenceInfo()}): Conv2D + Conv2DBackpropInput + Conv2DBackpropFilter kernels`, rate(batch, Math.min(seconds, 3), tfStep)]);
+  const steps: [string, () => void][] = [
+    [
+      `${opts.target}: forward + conv2dBackward (dx, dW, db)`,
+      () => {
+        conv2dForward(x, w, b);
+        kata.conv2dBackward(dy, x, w, { padding: 0, stride: 1 });
+      },
+    ],
+    [`${opts.target}: conv2dBackward alone`, () => void kata.conv2dBackward(dy, x, w)],
+    [`${opts.target}: conv2dBackwardWeight alone (a first layer)`, () => void kata.conv2dBackwardWeight(dy, x, w.shape)],
+    [`the forward pass alone (a plain loop, for scale)`, () => void conv2dForward(x, w, b)],
+  ];
+  const measured = rates(batch, seconds, steps.map(([, step]) => step));
+  const rows: [string, number | string][] = steps.map(([name], k) => [name, measured[k]]);
+  rows.push([`tfjs (${referenceInfo()}): Conv2D + Conv2DBackpropInput + Conv2DBackpropFilter kernels`, rates(batch, Math.min(seconds, 3), [tfStep])[0]]);
   if (opts.torch) rows.push(['PyTorch, 1 thread: forward + backward', torchRate(batch, seconds)]);
 
   const first = rows[0][1] as number;
