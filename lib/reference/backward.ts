@@ -6,6 +6,8 @@
  * it. Everything is float32, as tfjs computes. Takes and returns flat tensors (lib/tensor.ts).
  */
 // tfjs-core registers its gradient functions only when asked (tfjs's union package does it for you).
+// This is its ES-module build, which vitest loads; plain Node (ts-node) cannot, so command-line tools
+// that need tfjs's backward kernels call them by name instead (see lib/cli/bench-backward.ts).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Tensor } from '../tensor';
 import { tf } from './tf';
