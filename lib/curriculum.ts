@@ -111,7 +111,7 @@ export const curriculum: readonly Kata[] = [
     points: 15,
     dependsOn: [],
     hints: [
-      'Row-major strides: the last axis has stride 1, and each earlier axis\'s stride is the product of all the sizes after it. For [N, C, H, W]: [C*H*W, H*W, W, 1]. The offset of an index is the sum of index[d] * stride[d].',
+      'Row-major strides: the last axis has stride 1, and each earlier axis\'s stride is the product of all the sizes after it. For [N, C, H, W]: [C*H*W, H*W, W, 1]. As in PyTorch, a size 0 counts as 1 in that product ([2, 0, 3] has strides [3, 3, 1]). The offset of an index is the sum of index[d] * stride[d].',
       'reshape never moves data: it only checks that the sizes multiply to the same total (one -1 may stand for "whatever is left") and returns the same values with the new shape.',
       'NCHW to NHWC is a transpose: out[n][h][w][c] = in[n][c][h][w]. Write permute(t, dims) once (axis d of the result is axis dims[d] of the input, as torch.permute and tf.transpose), then each adapter is one call: [0, 2, 3, 1], its inverse [0, 3, 1, 2], and [2, 3, 1, 0] for PyTorch weights [M, C, kH, kW] to tfjs filters [kH, kW, C, M].',
     ],
@@ -127,6 +127,7 @@ export const curriculum: readonly Kata[] = [
       'linear(x, weight, bias) with x [N, in] and weight [out, in] (PyTorch\'s layout) is y[n][o] = bias[o] + sum over i of x[n][i] * weight[o][i]: a matrix product with the weight transposed.',
       'flatten keeps the batch axis and joins the rest in NCHW order, like x.view(N, -1): for row-major data that is a reshape, not a reordering.',
       'logSoftmax(x)[k] = x[k] - log(sum_j exp(x[j])). Subtract the row\'s maximum before exp so that large logits (1000) do not overflow to Infinity.',
+      'argmax: keep the index of the best value so far, starting from the row\'s first value (not 0, not -1e9: scores can be below any constant); replace it only when a value is strictly larger (the first of a tie wins) or is NaN while the best is not (torch.argmax counts NaN as the largest).',
     ],
   },
   {

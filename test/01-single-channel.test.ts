@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { conv2d } from '@kata/01-single-channel';
-import { referenceConv2d, rotate180, snapshot } from '../lib/reference/conv';
+import { referenceConv2d, rotate180 } from '../lib/reference/conv';
 import { EXACT } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { LECTURE_INPUT, LECTURE_KERNEL, LECTURE_VALID } from '../lib/testing/lecture';
 import { expectError } from '../lib/testing/matchers';
 import { checkProperty, convCase } from '../lib/testing/property';
@@ -39,7 +40,7 @@ describe('01-single-channel: conv2d(input, kernel)', () => {
     });
   });
 
-  it('matches tf.conv2d on random inputs and kernels (tolerance 1e-4)', () => {
+  it('matches tf.conv2d on random inputs and kernels: fractions, hundreds, thousands, negatives, zeros, ties (tolerance 1e-4)', () => {
     checkProperty(convCase(), ({ input, kernel }) => {
       expect(conv2d(input, kernel)).toBeCloseToTensor(referenceConv2d(input, kernel));
     });
@@ -132,12 +133,33 @@ describe('01-single-channel: conv2d(input, kernel)', () => {
       );
     });
 
-    it('leaves its arguments unchanged (no writing into input or kernel)', () => {
-      const input = snapshot(LECTURE_INPUT);
-      const kernel = snapshot(LECTURE_KERNEL);
-      conv2d(input, kernel);
-      expect(input, 'input was modified').toEqual(LECTURE_INPUT);
-      expect(kernel, 'kernel was modified').toEqual(LECTURE_KERNEL);
+    it('adds fractions exactly: halves and quarters are not rounded away', () => {
+      const input = [
+        [0.5, 1.25, -2],
+        [3, -0.75, 0.125],
+      ];
+      const kernel = [[0.5, -1]];
+      const expected = referenceConv2d(input, kernel); // [[-1, 2.625], [2.25, -0.5]]
+      expect(conv2d(input, kernel)).toBeCloseToTensor(expected, {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'each sum was rounded to a whole number (Math.round, or an integer type)',
+            fix: 'Keep the sum as it is: inputs and kernels hold fractions (0.5, -0.75), and so do their products.',
+            output: expected.map((row) => row.map(Math.round)),
+          },
+          {
+            name: 'each sum was cut to a whole number (Math.trunc or | 0)',
+            fix: 'Keep the sum as it is: inputs and kernels hold fractions (0.5, -0.75), and so do their products.',
+            output: expected.map((row) => row.map(Math.trunc)),
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh result and leaves its arguments unchanged (no writing into input or kernel, no output kept between calls)', () => {
+      expectFresh(conv2d, { input: LECTURE_INPUT, kernel: LECTURE_KERNEL });
+      expectFresh(conv2d, { input: LECTURE_INPUT, kernel: [[1]] }); // same size as the input: not the input itself
     });
 
     it('NaN in the input reaches every window that covers it, and only those (no error, as in PyTorch)', () => {

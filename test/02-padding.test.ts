@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { conv2d, pad2d } from '@kata/02-padding';
-import { referenceConv2d, referencePad2d, snapshot } from '../lib/reference/conv';
+import { referenceConv2d, referencePad2d } from '../lib/reference/conv';
 import { EXACT } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { LECTURE_INPUT, LECTURE_KERNEL, LECTURE_PADDED, LECTURE_VALID } from '../lib/testing/lecture';
 import { expectError } from '../lib/testing/matchers';
 import { checkProperty, convCase, fc, matrix } from '../lib/testing/property';
@@ -50,8 +51,8 @@ describe('02-padding: pad2d(input, padding)', () => {
   it('matches tf.pad on random matrices and paddings 0..3', () => {
     const cases = fc.record({ h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), p: fc.integer({ min: 0, max: 3 }) });
     checkProperty(
-      cases.chain(({ h, w, p }) => fc.tuple(matrix(h, w), fc.constant(p))),
-      ([m, p]) => expect(pad2d(m, p)).toBeCloseToTensor(referencePad2d(m, p), EXACT),
+      cases.chain(({ h, w, p }) => fc.record({ input: matrix(h, w), padding: fc.constant(p) })),
+      ({ input, padding }) => expect(pad2d(input, padding)).toBeCloseToTensor(referencePad2d(input, padding), EXACT),
     );
   });
 
@@ -90,10 +91,9 @@ describe('02-padding: pad2d(input, padding)', () => {
       expect(SMALL[0][0], 'the rows of the result are shared with the input').toBe(1);
     });
 
-    it('leaves its argument unchanged', () => {
-      const input = snapshot(SMALL);
-      pad2d(input, 2);
-      expect(input).toEqual(SMALL);
+    it('returns a fresh result and leaves its argument unchanged (no zeros written into the input)', () => {
+      expectFresh(pad2d, { input: SMALL, padding: 2 });
+      expectFresh(pad2d, { input: SMALL, padding: 0 });
     });
   });
 
@@ -128,26 +128,29 @@ describe('02-padding: conv2d(input, kernel, padding)', () => {
     expect(conv2d(LECTURE_INPUT, LECTURE_KERNEL, 2)).toBeCloseToTensor(referenceConv2d(LECTURE_INPUT, LECTURE_KERNEL, { padding: 2 }), EXACT);
   });
 
-  it('matches tf.conv2d with explicit padding on random inputs (tolerance 1e-4)', () => {
+  it('matches tf.conv2d with explicit padding on random inputs: fractions, large and negative values, ties (tolerance 1e-4)', () => {
     checkProperty(convCase({ padding: true }), ({ input, kernel, padding }) => {
       expect(conv2d(input, kernel, padding)).toBeCloseToTensor(referenceConv2d(input, kernel, { padding }));
     });
   });
 
   describe('plausible mistakes', () => {
-    it('pads both sides: the output is centred, not shifted by one', () => {
+    it('pads every side: padding only above and to the left loses the last row and column of the output', () => {
       const kernel = [
         [1, 2],
         [3, 4],
       ];
       const expected = referenceConv2d(SMALL, kernel, { padding: 1 });
+      const topLeftOnly = referenceConv2d(padTopLeftOnly(SMALL, 1), kernel);
+      // what that mistake gives is the right output without its last row and column (the lesson says so)
+      expect(topLeftOnly).toEqual(expected.slice(0, -1).map((row) => row.slice(0, -1)));
       expect(conv2d(SMALL, kernel, 1)).toBeCloseToTensor(expected, {
         ...EXACT,
         mistakes: [
           {
-            name: 'the input was padded only above and to the left',
-            fix: 'Pad every side with pad2d, then convolve the padded input.',
-            output: referenceConv2d(padTopLeftOnly(SMALL, 1), kernel),
+            name: 'the input was padded only above and to the left: the output is right, but its last row and column are missing',
+            fix: 'Pad every side with pad2d (p zeros above AND below, left AND right), then convolve the padded input.',
+            output: topLeftOnly,
           },
         ],
       });
@@ -158,12 +161,31 @@ describe('02-padding: conv2d(input, kernel, padding)', () => {
       expect(conv2d(input, LECTURE_KERNEL, 1)).toBeCloseToTensor([[25]], EXACT);
     });
 
-    it('leaves its arguments unchanged', () => {
-      const input = snapshot(LECTURE_INPUT);
-      const kernel = snapshot(LECTURE_KERNEL);
-      conv2d(input, kernel, 2);
-      expect(input, 'input was modified').toEqual(LECTURE_INPUT);
-      expect(kernel, 'kernel was modified').toEqual(LECTURE_KERNEL);
+    it('adds fractions exactly: halves and quarters are not rounded away', () => {
+      const input = [
+        [0.5, -1.25],
+        [2.75, 0.125],
+      ];
+      const kernel = [
+        [0.5, 0.25],
+        [-1, 2],
+      ];
+      const expected = referenceConv2d(input, kernel, { padding: 1 });
+      expect(conv2d(input, kernel, 1)).toBeCloseToTensor(expected, {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'each sum was rounded to a whole number',
+            fix: 'Keep the sums as they are: the values are fractions, and so are their products.',
+            output: expected.map((row) => row.map(Math.round)),
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh result and leaves its arguments unchanged (no padding written into the input)', () => {
+      expectFresh(conv2d, { input: LECTURE_INPUT, kernel: LECTURE_KERNEL, padding: 2 });
+      expectFresh(conv2d, { input: LECTURE_INPUT, kernel: [[1]], padding: 0 });
     });
   });
 

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dOutputShape } from '@kata/05-multi-kernel';
 import type { Matrix } from '../lib/matrix';
 import type { Batch, Volume } from '../lib/nested';
-import { snapshot } from '../lib/reference/conv';
 import { referenceConv2dChannels } from '../lib/reference/multi-channel';
 import { referenceConv2dLayer, referenceConv2dOutputShape } from '../lib/reference/multi-kernel';
 import { EXACT, FLOAT32 } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { LAYER_BEFORE_BIAS, LAYER_BIAS, LAYER_INPUT, LAYER_OUTPUT, LAYER_WEIGHT, MNIST_CONV1, MNIST_CONV2 } from '../lib/testing/examples';
 import { expectError } from '../lib/testing/matchers';
 import { checkProperty, fc, layerCase } from '../lib/testing/property';
@@ -32,12 +32,8 @@ const randomLayer = (values: 'mixed' | 'large' = 'mixed') => layerCase({ maxChan
 type LayerCase = { input: Volume; weight: Batch; bias: number[] | null; padding: number; stride: number };
 /** tfjs's answer for a random case. */
 const reference = ({ input, weight, bias, padding, stride }: LayerCase) => referenceConv2dLayer(input, weight, bias, { padding, stride });
-/**
- * The code under test on copies of a random case: a conv2d that writes into its arguments would
- * otherwise change fast-check's values under it and make shrinking crawl (the named test
- * "leaves its arguments unchanged" reports that mistake).
- */
-const run = ({ input, weight, bias, padding, stride }: LayerCase) => conv2d(snapshot(input), snapshot(weight), snapshot(bias), { padding, stride });
+/** The code under test on a random case (checkProperty hands each call its own copy of the case). */
+const run = ({ input, weight, bias, padding, stride }: LayerCase) => conv2d(input, weight, bias, { padding, stride });
 
 describe('05-multi-kernel: conv2dOutputShape(inputShape, weightShape, { padding, stride })', () => {
   it.each([MNIST_CONV1, MNIST_CONV2].map(({ layer, input, weight, output }) => [layer, input, weight, output] as const))(
@@ -69,11 +65,10 @@ describe('05-multi-kernel: conv2dOutputShape(inputShape, weightShape, { padding,
         h: fc.integer({ min: 1, max: 30 }),
         w: fc.integer({ min: 1, max: 30 }),
       })
-      .filter(({ kh, kw, h, w, padding }) => kh <= h + 2 * padding && kw <= w + 2 * padding);
-    checkProperty(shapes, ({ c, m, kh, kw, padding, stride, h, w }) => {
-      const input = [c, h, w];
-      const weight = [m, c, kh, kw];
-      expect(conv2dOutputShape(input, weight, { padding, stride })).toEqual(referenceConv2dOutputShape(input, weight, { padding, stride }));
+      .filter(({ kh, kw, h, w, padding }) => kh <= h + 2 * padding && kw <= w + 2 * padding)
+      .map(({ c, m, kh, kw, padding, stride, h, w }) => ({ inputShape: [c, h, w], weightShape: [m, c, kh, kw], options: { padding, stride } }));
+    checkProperty(shapes, ({ inputShape, weightShape, options }) => {
+      expect(conv2dOutputShape(inputShape, weightShape, options)).toEqual(referenceConv2dOutputShape(inputShape, weightShape, options));
     });
   });
 
@@ -89,6 +84,11 @@ describe('05-multi-kernel: conv2dOutputShape(inputShape, weightShape, { padding,
     it('uses kH for the height and kW for the width', () => {
       const got = conv2dOutputShape([1, 10, 10], [1, 1, 5, 1]);
       expect(got, got[1] === 10 && got[2] === 6 ? 'the weight is [M, C, kH, kW]: kH = weightShape[2] shrinks H, kW = weightShape[3] shrinks W' : undefined).toEqual([1, 6, 10]);
+    });
+
+    it('returns a new array each call and leaves its arguments unchanged (the options object too)', () => {
+      expectFresh(conv2dOutputShape, { inputShape: [1, 28, 28], weightShape: [10, 1, 5, 5], options: {} });
+      expectFresh(conv2dOutputShape, { inputShape: [3, 32, 32], weightShape: [16, 3, 3, 3], options: { padding: 1 } });
     });
 
     it('does not depend on the image size: the same weight fits 28x28 and 12x12', () => {
@@ -348,15 +348,32 @@ describe('05-multi-kernel: conv2d(input [C, H, W], weight [M, C, kH, kW], bias [
       expect(conv2d(input, weight, [1, 2, 3], { padding: 1, stride: 2 })).toBeCloseToTensor(referenceConv2dLayer(input, weight, [1, 2, 3], { padding: 1, stride: 2 }), EXACT);
     });
 
-    it('leaves its arguments unchanged (input, weight and bias)', () => {
-      const input = snapshot(LAYER_INPUT);
-      const weight = snapshot(LAYER_WEIGHT);
-      const bias = snapshot(LAYER_BIAS);
-      conv2d(input, weight, bias, { padding: 1 });
-      conv2d(input, weight, bias);
-      expect(input, 'input was modified').toEqual(LAYER_INPUT);
-      expect(weight, 'weight was modified').toEqual(LAYER_WEIGHT);
-      expect(bias, 'bias was modified').toEqual(LAYER_BIAS);
+    it('adds fractions exactly: halves and quarters, in the weights and in the bias, are not rounded away', () => {
+      const input = [
+        [
+          [0.5, -1.25],
+          [2, 0.75],
+        ],
+      ];
+      const weight = [[[[0.5]]], [[[-0.25]]]];
+      const bias = [0.125, -0.5];
+      const expected = referenceConv2dLayer(input, weight, bias);
+      expect(conv2d(input, weight, bias)).toBeCloseToTensor(expected, {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'each output value was rounded to a whole number',
+            fix: 'Keep the sums as they are: weights, inputs and biases hold fractions.',
+            output: expected.map((m) => m.map((row) => row.map(Math.round))),
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh result and leaves its arguments unchanged (input, weight, bias and the options object)', () => {
+      expectFresh(conv2d, { input: LAYER_INPUT, weight: LAYER_WEIGHT, bias: LAYER_BIAS, options: { padding: 1 } });
+      expectFresh(conv2d, { input: LAYER_INPUT, weight: LAYER_WEIGHT, bias: null, options: {} });
+      expectFresh(conv2d, { input: LAYER_INPUT, weight: [[[[1]], [[0]]]], bias: [0], options: { stride: 1 } }); // output[0] equals input[0]
     });
   });
 

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { maxPool2d, poolOutputSize, type MaxPool2dOptions } from '@kata/06-max-pooling';
 import { POOL_INPUT, POOL_NEGATIVE, POOL_NEGATIVE_OUTPUT, POOL_OUTPUT, POOL_SECOND_CHANNEL, POOL_SECOND_OUTPUT } from '../lib/testing/examples';
-import { snapshot } from '../lib/reference/conv';
 import { referenceMaxPool2d } from '../lib/reference/pool';
 import { EXACT } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { LECTURE_INPUT } from '../lib/testing/lecture';
 import { expectError } from '../lib/testing/matchers';
-import { checkProperty, fc, matrix } from '../lib/testing/property';
+import { DEFAULT_SCALES, checkProperty, fc, nested } from '../lib/testing/property';
 
 type Batch = number[][][][];
 
@@ -56,14 +56,12 @@ function windowPool(input: Batch, k: number, { stride = k, padding = 0, padValue
   );
 }
 
-/** A random pooling case: N, C 1-3; k, stride 1-3 (or the default); padding up to k / 2; values of one of four kinds. */
+/**
+ * A random pooling case: N, C 1-3; kernelSize, stride 1-3 (or the default); padding up to
+ * kernelSize / 2 (or the default); values from lib/testing/property's `values`, huge ones (up to
+ * ±4.3e9) included: fractions, hundreds, thousands, all-negative channels, zeros and ties.
+ */
 function poolCase() {
-  const values = {
-    'small integers': fc.integer({ min: -9, max: 9 }),
-    floats: fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }),
-    'all negative': fc.double({ min: -1000, max: -0.001, noNaN: true, noDefaultInfinity: true }),
-    large: fc.double({ min: -1e8, max: 1e8, noNaN: true, noDefaultInfinity: true }),
-  };
   return fc
     .record({
       n: fc.integer({ min: 1, max: 3 }),
@@ -73,15 +71,17 @@ function poolCase() {
       padding: fc.integer({ min: 0, max: 1 }),
       extraH: fc.integer({ min: 0, max: 5 }),
       extraW: fc.integer({ min: 0, max: 5 }),
-      kind: fc.constantFrom(...(Object.keys(values) as (keyof typeof values)[])),
     })
-    .chain(({ n, c, k, stride, padding, extraH, extraW, kind }) => {
+    .chain(({ n, c, k, stride, padding, extraH, extraW }) => {
       const p = Math.min(padding, Math.floor(k / 2));
       const h = Math.max(1, k - 2 * p + extraH); // the padded input holds at least one window
       const w = Math.max(1, k - 2 * p + extraW);
-      const channel = fc.array(fc.array(values[kind], { minLength: w, maxLength: w }), { minLength: h, maxLength: h });
-      const input = fc.array(fc.array(channel, { minLength: c, maxLength: c }), { minLength: n, maxLength: n });
-      return fc.record({ input, k: fc.constant(k), stride: fc.constant(stride), padding: fc.constant(p) });
+      const options: MaxPool2dOptions = { ...(stride === undefined ? {} : { stride }), ...(p === 0 ? {} : { padding: p }) };
+      return fc.record({
+        input: nested([n, c, h, w], { scales: [...DEFAULT_SCALES, 'huge'] }) as fc.Arbitrary<Batch>,
+        kernelSize: fc.constant(k),
+        options: fc.constant(options),
+      });
     });
 }
 
@@ -101,11 +101,11 @@ describe('06-max-pooling: poolOutputSize(size, kernelSize, { stride, padding })'
   it('agrees with the shape of tf.maxPool for sizes up to 9, windows up to 4, every stride and allowed padding', () => {
     const cases = fc
       .record({ size: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 4 }), s: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), p: fc.integer({ min: 0, max: 2 }) })
-      .map(({ size, k, s, p }) => ({ size, k, s, p: Math.min(p, Math.floor(k / 2)) }))
-      .filter(({ size, k, p }) => k <= size + 2 * p);
-    checkProperty(cases, ({ size, k, s, p }) => {
+      .map(({ size, k, s, p }) => ({ size, kernelSize: k, options: { stride: s, padding: Math.min(p, Math.floor(k / 2)) } }))
+      .filter(({ size, kernelSize, options }) => kernelSize <= size + 2 * options.padding);
+    checkProperty(cases, ({ size, kernelSize, options }) => {
       const zeros = [[Array.from({ length: size }, () => new Array<number>(size).fill(0))]];
-      expect(poolOutputSize(size, k, { stride: s, padding: p })).toBe(referenceMaxPool2d(zeros, k, { stride: s, padding: p })[0][0].length);
+      expect(poolOutputSize(size, kernelSize, options)).toBe(referenceMaxPool2d(zeros, kernelSize, options)[0][0].length);
     });
   });
 
@@ -169,10 +169,9 @@ describe('06-max-pooling: maxPool2d(input, kernelSize, { stride, padding })', ()
     });
   });
 
-  it('matches tf.maxPool on random batches: N, C 1-3, odd sizes, H != W, k and stride 1-3, padding up to k/2, negative and large values (tolerance FLOAT32: 1e-4 + 1e-4 * |expected|)', () => {
-    checkProperty(poolCase(), ({ input, k, stride, padding }) => {
-      const options = { ...(stride === undefined ? {} : { stride }), ...(padding === 0 ? {} : { padding }) };
-      expect(maxPool2d(input, k, options)).toBeCloseToTensor(referenceMaxPool2d(input, k, { stride, padding }));
+  it('matches tf.maxPool on random batches: N, C 1-3, odd sizes, H != W, k and stride 1-3, padding up to k/2, fractions, negative, huge values and ties (exact)', () => {
+    checkProperty(poolCase(), ({ input, kernelSize, options }) => {
+      expect(maxPool2d(input, kernelSize, options)).toBeCloseToTensor(referenceMaxPool2d(input, kernelSize, options), EXACT);
     });
   });
 
@@ -291,17 +290,50 @@ describe('06-max-pooling: maxPool2d(input, kernelSize, { stride, padding })', ()
       });
     });
 
-    it('leaves its arguments unchanged (no -Infinity written into the input)', () => {
-      const original = [
+    it('starts each window\'s maximum at -Infinity or at its first cell, not at 0: an all-negative input keeps its values', () => {
+      const input = [[POOL_NEGATIVE]];
+      const expected = referenceMaxPool2d(input, 2, { stride: 1 });
+      expect(maxPool2d(input, 2, { stride: 1 })).toBeCloseToTensor(expected, {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'the running maximum started at 0, so 0 won every all-negative window',
+            fix: 'Start each window at -Infinity (or at its first cell): a start value must never beat a real cell.',
+            output: windowPool(input, 2, { stride: 1, reduce: (v) => Math.max(0, ...v) }),
+          },
+        ],
+      });
+    });
+
+    it('starts each window\'s maximum at -Infinity, not at a large negative number: values below -1e9 keep their values', () => {
+      const input = [
+        [
+          [
+            [-2e9, -3e9, -4.5e9, -1.5e9],
+            [-6e9, -2.25e9, -1.25e9, -8e9],
+          ],
+        ],
+      ];
+      expect(maxPool2d(input, 2)).toBeCloseToTensor([[[[-2e9, -1.25e9]]]], {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'the running maximum started at a large negative constant (-1e9 or the like), which beat every cell',
+            fix: 'No finite number is small enough: start each window at -Infinity, or at its first cell.',
+            output: [[[[-1e9, -1e9]]]],
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh result and leaves its arguments unchanged (no -Infinity written into the input, no defaults into the options)', () => {
+      const input = [
         [POOL_INPUT, POOL_SECOND_CHANNEL],
         [POOL_SECOND_CHANNEL, POOL_INPUT.map((row) => row.map((x) => -x))],
       ];
-      const input = snapshot(original);
-      const options = { stride: 1, padding: 1 };
-      maxPool2d(input, 3, options);
-      maxPool2d(input, 2);
-      expect(input, 'input was modified').toEqual(original);
-      expect(options, 'options were modified').toEqual({ stride: 1, padding: 1 });
+      expectFresh(maxPool2d, { input, kernelSize: 3, options: { stride: 1, padding: 1 } });
+      expectFresh(maxPool2d, { input, kernelSize: 2, options: {} });
+      expectFresh(maxPool2d, { input, kernelSize: 1, options: {} }); // the output equals the input: still not the input
     });
   });
 

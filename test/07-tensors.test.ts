@@ -23,8 +23,9 @@ import {
 } from '../lib/reference/layout';
 import { tensor, type Tensor } from '../lib/tensor';
 import { EXACT, FLOAT32 } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { expectError } from '../lib/testing/matchers';
-import { checkProperty, fc } from '../lib/testing/property';
+import { checkProperty, fc, scalesFor, values as valuesOf, type Scale } from '../lib/testing/property';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** [2, 3] holding 1..6. */
@@ -48,17 +49,14 @@ function expectNumber(got: number, expected: number, mistakes: WrongNumber[]): v
 
 // ---- random shapes and values ----------------------------------------------------------------
 
-type Values = 'small' | 'float' | 'large';
-const values: fc.Arbitrary<Values> = fc.constantFrom('small', 'float', 'large');
-const number = (kind: Values) =>
-  kind === 'small'
-    ? fc.integer({ min: -9, max: 9 })
-    : kind === 'large'
-      ? fc.integer({ min: -100, max: 100 }).map((v) => v * 10_000) // up to 1e6: still exact in float32 sums of conv
-      : fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true });
+/**
+ * The scale of a case's values (lib/testing/property's `values`): fractions, whole numbers,
+ * hundreds, thousands, 1 case in 8 non-dyadic decimals; negatives, zeros and ties in each.
+ */
+const values: fc.Arbitrary<Scale> = scalesFor(1).map(([scale]) => scale);
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const shapeOfRank = (min: number, max: number, maxSize = 4) => fc.array(fc.integer({ min: 1, max: maxSize }), { minLength: min, maxLength: max });
-const tensorOf = (shape: number[], kind: Values) => fc.array(number(kind), { minLength: size(shape), maxLength: size(shape) }).map((d) => tensor(shape, d));
+const tensorOf = (shape: number[], kind: Scale) => valuesOf(size(shape), { scales: kind }).map((d) => tensor(shape, d));
 const randomTensor = (minRank: number, maxRank: number) =>
   fc.record({ shape: shapeOfRank(minRank, maxRank), kind: values }).chain(({ shape, kind }) => tensorOf(shape, kind));
 /** Nested arrays of the given shape (a number for []). */
@@ -89,7 +87,7 @@ describe('07-tensors: stridesOf(shape)', () => {
   });
 
   it('matches tf.buffer(shape).strides (plus the last axis\'s 1) for shapes of rank 1 to 6 (exact)', () => {
-    checkProperty(shapeOfRank(1, 6, 9), (shape) => expect(stridesOf(shape)).toBeCloseToTensor(referenceStrides(shape), EXACT));
+    checkProperty(shapeOfRank(1, 6, 9).map((shape) => ({ shape })), ({ shape }) => expect(stridesOf(shape)).toBeCloseToTensor(referenceStrides(shape), EXACT));
   });
 
   describe('plausible mistakes', () => {
@@ -140,10 +138,32 @@ describe('07-tensors: stridesOf(shape)', () => {
       expect(stridesOf([5])).toEqual([1]);
     });
 
-    it('leaves its argument unchanged', () => {
-      const shape = [2, 3, 4];
-      stridesOf(shape);
-      expect(shape).toEqual([2, 3, 4]);
+    it('a size-0 axis counts as 1, as in PyTorch: [2, 0, 3] has strides [3, 3, 1], [0, 4] has [4, 1]', () => {
+      // torch 1.13.0 (Debian python3-torch), torch.empty(shape).stride():
+      //   (2, 0, 3) -> (3, 3, 1)   (0, 4) -> (4, 1)   (3, 0) -> (1, 1)   (0,) -> (1,)
+      //   (2, 3, 0, 4) -> (12, 4, 4, 1)   (0, 0) -> (1, 1)   (2, 0, 0, 5) -> (5, 5, 5, 1)
+      const torch: [number[], number[]][] = [
+        [[2, 0, 3], [3, 3, 1]],
+        [[0, 4], [4, 1]],
+        [[3, 0], [1, 1]],
+        [[0], [1]],
+        [[2, 3, 0, 4], [12, 4, 4, 1]],
+        [[0, 0], [1, 1]],
+        [[2, 0, 0, 5], [5, 5, 5, 1]],
+      ];
+      for (const [shape, strides] of torch) {
+        const got = stridesOf(shape);
+        expect(
+          got,
+          `stridesOf([${shape.join(', ')}])` +
+            (got.includes(0) ? ': a stride of 0 comes from multiplying by the size 0; Tensor.stride() multiplies by max(size, 1)' : ''),
+        ).toEqual(strides);
+      }
+    });
+
+    it('returns a new array each call and leaves its argument unchanged', () => {
+      expectFresh(stridesOf, { shape: [2, 3, 4] });
+      expectFresh(stridesOf, { shape: [5] });
     });
   });
 
@@ -169,8 +189,8 @@ describe('07-tensors: offsetOf(shape, index)', () => {
   });
 
   it('matches tf.buffer(shape).locToIndex(index) for random shapes and indices (exact)', () => {
-    const cases = shapeOfRank(1, 5, 6).chain((shape) => fc.tuple(fc.constant(shape), fc.tuple(...shape.map((n) => fc.integer({ min: 0, max: n - 1 })))));
-    checkProperty(cases, ([shape, index]) => expect(offsetOf(shape, index)).toBe(referenceOffset(shape, index)));
+    const cases = shapeOfRank(1, 5, 6).chain((shape) => fc.record({ shape: fc.constant(shape), index: fc.tuple(...shape.map((n) => fc.integer({ min: 0, max: n - 1 }))) }));
+    checkProperty(cases, ({ shape, index }) => expect(offsetOf(shape, index)).toBe(referenceOffset(shape, index)));
   });
 
   it('every index of a [2, 3, 4] tensor gets its own offset, 0..23 in reading order', () => {
@@ -196,11 +216,7 @@ describe('07-tensors: offsetOf(shape, index)', () => {
     });
 
     it('leaves its arguments unchanged', () => {
-      const shape = [2, 3, 4];
-      const index = [1, 2, 3];
-      offsetOf(shape, index);
-      expect(shape).toEqual([2, 3, 4]);
-      expect(index).toEqual([1, 2, 3]);
+      expectFresh(offsetOf, { shape: [2, 3, 4], index: [1, 2, 3] });
     });
   });
 
@@ -234,12 +250,12 @@ describe('07-tensors: fromNested(nested) and toNested(t)', () => {
   it('fromNested matches tf.tensor(nested) (shape and float32 data) for ranks 1 to 4 (exact)', () => {
     const cases = fc
       .record({ shape: shapeOfRank(1, 4), kind: values })
-      .chain(({ shape, kind }) => fc.array(number(kind), { minLength: size(shape), maxLength: size(shape) }).map((flat) => nest(shape, flat)));
-    checkProperty(cases, (nested) => expect(fromNested(nested)).toBeCloseToTensor(referenceFromNested(nested), EXACT));
+      .chain(({ shape, kind }) => valuesOf(size(shape), { scales: kind }).map((flat) => nest(shape, flat)));
+    checkProperty(cases.map((nested) => ({ nested })), ({ nested }) => expect(fromNested(nested)).toBeCloseToTensor(referenceFromNested(nested), EXACT));
   });
 
   it('toNested matches tf.Tensor.arraySync() for ranks 0 to 4 (exact)', () => {
-    checkProperty(randomTensor(0, 4), (t) => expect(toNested(t)).toEqual(referenceToNested(t)));
+    checkProperty(randomTensor(0, 4).map((t) => ({ t })), ({ t }) => expect(toNested(t)).toEqual(referenceToNested(t)));
   });
 
   it('toNested(fromNested(x)) gives x back', () => {
@@ -309,13 +325,11 @@ describe('07-tensors: fromNested(nested) and toNested(t)', () => {
       });
     });
 
-    it('leaves its arguments unchanged', () => {
-      const nested = [[1, 2, 3], [4, 5, 6]];
-      fromNested(nested);
-      expect(nested).toEqual([[1, 2, 3], [4, 5, 6]]);
-      const t = twoByThree();
-      toNested(t);
-      expect(t).toBeCloseToTensor(twoByThree(), EXACT);
+    it('return fresh results and leave their arguments unchanged (no storage shared with the nested arrays or the tensor)', () => {
+      expectFresh(fromNested, { nested: [[1, 2, 3], [4, 5, 6]] });
+      expectFresh(fromNested, { nested: [1.5, -2] });
+      expectFresh(toNested, { t: twoByThree() });
+      expectFresh(toNested, { t: tensor([3], [1, 2, 3]) });
     });
   });
 
@@ -397,11 +411,10 @@ describe('07-tensors: reshape(t, shape)', () => {
       });
     });
 
-    it('leaves its argument unchanged (data and shape)', () => {
-      const t = twoByThree();
-      const y = reshape(t, [6]);
-      expect(t, 't was modified').toBeCloseToTensor(twoByThree(), EXACT);
-      expect(y.shape, 'the result\'s shape is t\'s own shape array').not.toBe(t.shape);
+    it('returns a fresh tensor and leaves its argument unchanged: a copy of the data, not a view of it (unlike torch.view)', () => {
+      expectFresh(reshape, { t: twoByThree(), shape: [6] });
+      expectFresh(reshape, { t: twoByThree(), shape: [2, 3] }); // the same shape: still a new tensor
+      expectFresh(reshape, { t: twoByThree(), shape: [-1, 2] });
     });
   });
 
@@ -431,8 +444,8 @@ describe('07-tensors: permute(t, dims)', () => {
   });
 
   it('matches tf.transpose(t, dims) for random tensors of rank 1 to 5 and random permutations (exact)', () => {
-    const cases = randomTensor(1, 5).chain((t) => fc.tuple(fc.constant(t), permutationOf(t.shape.length)));
-    checkProperty(cases, ([t, dims]) => expect(permute(t, dims)).toBeCloseToTensor(referencePermute(t, dims), EXACT));
+    const cases = randomTensor(1, 5).chain((t) => fc.record({ t: fc.constant(t), dims: permutationOf(t.shape.length) }));
+    checkProperty(cases, ({ t, dims }) => expect(permute(t, dims)).toBeCloseToTensor(referencePermute(t, dims), EXACT));
   });
 
   describe('plausible mistakes', () => {
@@ -456,10 +469,10 @@ describe('07-tensors: permute(t, dims)', () => {
       expect(permute(t, [0, 1, 2])).toBeCloseToTensor(t, EXACT);
     });
 
-    it('leaves its argument unchanged', () => {
-      const t = tensor([2, 3, 4], range(24));
-      permute(t, [2, 0, 1]);
-      expect(t).toBeCloseToTensor(tensor([2, 3, 4], range(24)), EXACT);
+    it('returns a fresh tensor and leaves its argument unchanged, even for the identity permutation (not the argument itself)', () => {
+      expectFresh(permute, { t: tensor([2, 3, 4], range(24)), dims: [2, 0, 1] });
+      expectFresh(permute, { t: tensor([2, 3, 2], range(12)), dims: [0, 1, 2] });
+      expectFresh(permute, { t: tensor([4], range(4)), dims: [0] });
     });
   });
 
@@ -508,7 +521,7 @@ describe('07-tensors: nchwToNhwc, nhwcToNchw and oihwToHwio', () => {
   });
 
   it('each matches tf.transpose with its permutation on random rank-4 tensors, and nhwcToNchw(nchwToNhwc(x)) is x (exact)', () => {
-    checkProperty(randomTensor(4, 4), (x) => {
+    checkProperty(randomTensor(4, 4).map((x) => ({ x })), ({ x }) => {
       expect(nchwToNhwc(x), 'nchwToNhwc').toBeCloseToTensor(referencePermute(x, [0, 2, 3, 1]), EXACT);
       expect(nhwcToNchw(x), 'nhwcToNchw').toBeCloseToTensor(referencePermute(x, [0, 3, 1, 2]), EXACT);
       expect(oihwToHwio(x), 'oihwToHwio').toBeCloseToTensor(referencePermute(x, [2, 3, 1, 0]), EXACT);
@@ -558,13 +571,14 @@ describe('07-tensors: nchwToNhwc, nhwcToNchw and oihwToHwio', () => {
       });
     });
 
-    it('leave their arguments unchanged', () => {
-      const [x, w] = [image(), weight()];
-      nchwToNhwc(x);
-      nhwcToNchw(x);
-      oihwToHwio(w);
-      expect(x, 'x was modified').toBeCloseToTensor(image(), EXACT);
-      expect(w, 'weight was modified').toBeCloseToTensor(weight(), EXACT);
+    it('return fresh tensors and leave their arguments unchanged, even where the data stays in place (C = 1)', () => {
+      expectFresh(nchwToNhwc, { x: image() });
+      expectFresh(nhwcToNchw, { x: image() });
+      expectFresh(oihwToHwio, { weight: weight() });
+      const single = tensor([1, 1, 2, 2], [1, 2, 3, 4]); // one channel: NCHW and NHWC hold the same data
+      expectFresh(nchwToNhwc, { x: single });
+      expectFresh(nhwcToNchw, { x: single });
+      expectFresh(oihwToHwio, { weight: single });
     });
   });
 

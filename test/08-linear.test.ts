@@ -18,8 +18,9 @@ import {
 import { LINEAR_EXAMPLE } from '../lib/testing/examples';
 import { tensor, type Tensor } from '../lib/tensor';
 import { EXACT, FLOAT32 } from '../lib/testing/compare';
+import { expectFresh } from '../lib/testing/fresh';
 import { expectError } from '../lib/testing/matchers';
-import { checkProperty, fc } from '../lib/testing/property';
+import { DEFAULT_SCALES, checkProperty, fc, scalesFor, values as valuesOf, type Scale } from '../lib/testing/property';
 
 // ---- the lesson's numbers -------------------------------------------------------------------
 
@@ -35,19 +36,16 @@ const asNested = (t: Tensor, rows: number, cols: number) => range(rows).map((r) 
 
 // ---- random tensors -------------------------------------------------------------------------
 
-type Values = 'small' | 'float' | 'large' | 'unit';
-/** Small integers, floats in [-10, 10], or integers up to 1000 (large logits; sums of 8 products stay below 2^24, exact in float32). */
-const values: fc.Arbitrary<Values> = fc.constantFrom('small', 'float', 'large');
-const number = (kind: Values) =>
-  kind === 'small'
-    ? fc.integer({ min: -9, max: 9 })
-    : kind === 'large'
-      ? fc.integer({ min: -1000, max: 1000 })
-      : fc.double({ min: kind === 'unit' ? -1 : -10, max: kind === 'unit' ? 1 : 10, noNaN: true, noDefaultInfinity: true });
-const tensorOf = (shape: number[], kind: Values) => {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return fc.array(number(kind), { minLength: size, maxLength: size }).map((d) => tensor(shape, d));
-};
+/**
+ * The scale of a case's values (lib/testing/property's `values`): fractions, whole numbers,
+ * hundreds, thousands (sums of their products stay exact in float32), 1 case in 8 non-dyadic
+ * decimals; negatives, zeros and ties in each. `huge` (up to ±4.3e9) where nothing is summed.
+ */
+const values: fc.Arbitrary<Scale> = scalesFor(1).map(([scale]) => scale);
+const valuesOrHuge: fc.Arbitrary<Scale> = scalesFor(1, [...DEFAULT_SCALES, 'huge']).map(([scale]) => scale);
+const tensorOf = (shape: number[], kind: Scale) => valuesOf(shape.reduce((a, b) => a * b, 1), { scales: kind }).map((d) => tensor(shape, d));
+/** Values in (-1, 1) with 4 decimals, as the weights and activations of a trained net are. */
+const unitTensor = (shape: number[]) => tensorOf(shape, 'decimals').map((t) => tensor(t.shape, t.data.map((v) => v / 10)));
 
 // ---- wrong implementations, small, to name what a wrong answer looks like ------------------
 
@@ -73,9 +71,9 @@ const maxInsideOnly = (x: Tensor) =>
     return r.map((v) => v - Math.log(r.reduce((s, u) => s + Math.exp(u - m), 0)));
   });
 const lastOnTies = (x: Tensor) => rows(x).map((r) => r.reduce((best, v, j) => (v >= r[best] ? j : best), 0));
-const startAtZero = (x: Tensor) =>
+const startAtZero = (x: Tensor, start = 0) =>
   rows(x).map((r) => {
-    let max = 0;
+    let max = start;
     let at = 0;
     r.forEach((v, j) => {
       if (v > max) [max, at] = [v, j];
@@ -101,14 +99,14 @@ describe('08-linear: linear(x, weight, bias)', () => {
     });
   });
 
-  it('matches tf.matMul(x, weight, false, true) + bias on random shapes, batches and values up to 1000 (tolerance 1e-4)', () => {
+  it('matches tf.matMul(x, weight, false, true) + bias on random shapes, batches and values: fractions, up to ±8160, negatives, ties (tolerance 1e-4)', () => {
     const cases = fc
       .record({ n: fc.integer({ min: 1, max: 5 }), inF: fc.integer({ min: 1, max: 8 }), out: fc.integer({ min: 1, max: 6 }), kind: values, withBias: fc.boolean() })
       .chain(({ n, inF, out, kind, withBias }) =>
-        fc.record({ x: tensorOf([n, inF], kind), w: tensorOf([out, inF], kind), b: withBias ? tensorOf([out], kind) : fc.constant(null) }),
+        fc.record({ x: tensorOf([n, inF], kind), weight: tensorOf([out, inF], kind), bias: withBias ? tensorOf([out], kind) : fc.constant(null) }),
       );
-    checkProperty(cases, ({ x, w, b }) => {
-      expect(linear(x, w, b)).toBeCloseToTensor(referenceLinear(x, w, b), FLOAT32);
+    checkProperty(cases, ({ x, weight, bias }) => {
+      expect(linear(x, weight, bias)).toBeCloseToTensor(referenceLinear(x, weight, bias), FLOAT32);
     });
   });
 
@@ -164,12 +162,27 @@ describe('08-linear: linear(x, weight, bias)', () => {
       expect(linear(tensor([0, 3]), W(), B())).toBeCloseToTensor({ shape: [0, 2], data: new Float32Array(0) }, EXACT);
     });
 
-    it('leaves its arguments unchanged', () => {
-      const [x, w, b] = [X(), W(), B()];
-      linear(x, w, b);
-      expect(x, 'x was modified').toBeCloseToTensor(X(), EXACT);
-      expect(w, 'weight was modified').toBeCloseToTensor(W(), EXACT);
-      expect(b, 'bias was modified').toBeCloseToTensor(B(), EXACT);
+    it('adds fractions exactly: halves and quarters are not rounded away', () => {
+      const x = tensor([2, 3], [0.5, -1.25, 2, 0.125, 3, -0.75]);
+      const w = tensor([2, 3], [0.5, 1, -0.25, 2, 0.75, 1.5]);
+      const b = tensor([2], [0.125, -0.5]);
+      const expected = referenceLinear(x, w, b);
+      expect(linear(x, w, b)).toBeCloseToTensor(expected, {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'each sum was rounded to a whole number',
+            fix: 'Keep the sums as they are: features, weights and biases hold fractions.',
+            output: { shape: expected.shape, data: expected.data.map(Math.round) },
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh tensor and leaves its arguments unchanged (no output buffer kept between calls)', () => {
+      expectFresh(linear, { x: X(), weight: W(), bias: B() });
+      expectFresh(linear, { x: X(), weight: W(), bias: null });
+      expectFresh(linear, { x: tensor([2, 1], [3, 4]), weight: tensor([1, 1], [1]), bias: null }); // y equals x
     });
   });
 
@@ -213,7 +226,7 @@ describe('08-linear: relu(x)', () => {
     const cases = fc
       .record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), kind: values })
       .chain(({ shape, kind }) => tensorOf(shape, kind));
-    checkProperty(cases, (x) => expect(relu(x)).toBeCloseToTensor(referenceRelu(x), FLOAT32));
+    checkProperty(cases.map((x) => ({ x })), ({ x }) => expect(relu(x)).toBeCloseToTensor(referenceRelu(x), FLOAT32));
   });
 
   describe('plausible mistakes', () => {
@@ -250,7 +263,8 @@ describe('08-linear: relu(x)', () => {
           },
         ],
       });
-      expect(y.data, 'relu returned the input\'s own data array').not.toBe(x.data);
+      expectFresh(relu, { x: input() });
+      expectFresh(relu, { x: tensor([2, 2], [1, 2, 0, 3]) }); // nothing negative: still a new tensor, not x
     });
   });
 
@@ -282,7 +296,7 @@ describe('08-linear: flatten(x)', () => {
     const cases = fc
       .record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }), kind: values })
       .chain(({ shape, kind }) => tensorOf(shape, kind));
-    checkProperty(cases, (x) => expect(flatten(x)).toBeCloseToTensor(referenceFlatten(x), EXACT));
+    checkProperty(cases.map((x) => ({ x })), ({ x }) => expect(flatten(x)).toBeCloseToTensor(referenceFlatten(x), EXACT));
   });
 
   describe('plausible mistakes', () => {
@@ -318,12 +332,10 @@ describe('08-linear: flatten(x)', () => {
       expect(flatten(tensor([3], [7, 8, 9]))).toBeCloseToTensor([[7], [8], [9]], EXACT);
     });
 
-    it('leaves its argument unchanged', () => {
-      const x = images();
-      const y = flatten(x);
-      expect(x, 'x was modified').toBeCloseToTensor(images(), EXACT);
-      expect(x.shape, 'x.shape was modified').toEqual([2, 2, 2, 3]);
-      expect(y.shape, 'the result\'s shape is x\'s own shape array').not.toBe(x.shape);
+    it('returns a fresh tensor and leaves its argument unchanged: a copy of the data, not a view of it (unlike x.view)', () => {
+      expectFresh(flatten, { x: images() });
+      expectFresh(flatten, { x: tensor([2, 3], [1, 2, 3, 4, 5, 6]) }); // already [N, features]: still a new tensor
+      expectFresh(flatten, { x: tensor([3], [7, 8, 9]) });
     });
   });
 
@@ -354,11 +366,11 @@ describe('08-linear: logSoftmax(x)', () => {
     expect(logSoftmax(tensor([1, 2], [0, 0]))).toBeCloseToTensor([[-Math.LN2, -Math.LN2]], FLOAT32);
   });
 
-  it('matches tf.logSoftmax on random batches, with logits up to 1000 (tolerance 1e-4)', () => {
+  it('matches tf.logSoftmax on random batches, with logits from fractions up to ±4.3e9, all-negative rows and ties (tolerance 1e-4)', () => {
     const cases = fc
-      .record({ n: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 10 }), kind: values })
+      .record({ n: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 10 }), kind: valuesOrHuge })
       .chain(({ n, k, kind }) => tensorOf([n, k], kind));
-    checkProperty(cases, (x) => expect(logSoftmax(x)).toBeCloseToTensor(referenceLogSoftmax(x), FLOAT32));
+    checkProperty(cases.map((x) => ({ x })), ({ x }) => expect(logSoftmax(x)).toBeCloseToTensor(referenceLogSoftmax(x), FLOAT32));
   });
 
   describe('plausible mistakes', () => {
@@ -427,10 +439,23 @@ describe('08-linear: logSoftmax(x)', () => {
       });
     });
 
-    it('leaves its argument unchanged', () => {
-      const x = logits();
-      logSoftmax(x);
-      expect(x, 'x was modified').toBeCloseToTensor(logits(), EXACT);
+    it('subtracts the row\'s own maximum, found from its values: logits below -1e9 still give finite log-probabilities', () => {
+      const x = tensor([2, 3], [-2e9, -3e9, -2.5e9, -1000, -1001, -1003]);
+      const expected = referenceLogSoftmax(x);
+      expect(logSoftmax(x)).toBeCloseToTensor(expected, {
+        ...FLOAT32,
+        mistakes: [
+          {
+            name: 'the running maximum started at 0 or at a large negative number (-1e9), not at the row\'s first value: every exp(x - max) underflowed to 0 and log(0) is -Infinity',
+            fix: 'Start the maximum at the row\'s first value (or -Infinity): no finite constant is below every logit.',
+            output: { shape: [2, 3], data: new Float32Array(6).fill(Infinity) },
+          },
+        ],
+      });
+    });
+
+    it('returns a fresh tensor and leaves its argument unchanged', () => {
+      expectFresh(logSoftmax, { x: logits() });
     });
   });
 
@@ -452,11 +477,11 @@ describe('08-linear: argmax(x)', () => {
     expect(argmax(scores())).toBeCloseToTensor([1, 0], EXACT);
   });
 
-  it('matches tf.argMax(x, 1) on random batches, ties included (exact)', () => {
+  it('matches tf.argMax(x, 1) on random batches, ties, all-negative rows and values beyond ±1e9 included (exact)', () => {
     const cases = fc
-      .record({ n: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 10 }), kind: values })
+      .record({ n: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 10 }), kind: valuesOrHuge })
       .chain(({ n, k, kind }) => tensorOf([n, k], kind));
-    checkProperty(cases, (x) => expect(argmax(x)).toBeCloseToTensor(referenceArgmax(x), EXACT));
+    checkProperty(cases.map((x) => ({ x })), ({ x }) => expect(argmax(x)).toBeCloseToTensor(referenceArgmax(x), EXACT));
   });
 
   it('argmax(logSoftmax(x)) is argmax(x): log-softmax keeps the order of each row (the predicted digit)', () => {
@@ -502,10 +527,48 @@ describe('08-linear: argmax(x)', () => {
       });
     });
 
-    it('leaves its argument unchanged', () => {
-      const x = scores();
-      argmax(x);
-      expect(x, 'x was modified').toBeCloseToTensor(scores(), EXACT);
+    it('starts the running maximum at the first value, not at a large negative number: rows below -1e9', () => {
+      const x = tensor([2, 3], [-3e9, -2e9, -2.5e9, -4e9, -5e9, -1.5e9]);
+      expect(argmax(x)).toBeCloseToTensor([1, 2], {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'the running maximum started at a large negative constant (-1e9), which beat every value, so index 0 came back',
+            fix: 'Start with best = 0 and max = the row\'s FIRST value (or -Infinity): no finite constant is below every score.',
+            output: startAtZero(x, -1e9),
+          },
+        ],
+      });
+    });
+
+    it('treats NaN as the largest value, as torch.argmax does: the first NaN of a row wins', () => {
+      // torch 1.13.0 (Debian python3-torch):
+      //   torch.argmax(torch.tensor([1.0, float('nan'), 3.0]))                                  -> tensor(1)
+      //   torch.argmax(torch.tensor([[1, nan, 3, nan], [nan, 1, 2, 3], [1, 2, 3, 4]]), dim=1) -> tensor([1, 0, 3])
+      //   torch.argmax(torch.tensor([[inf, nan], [-inf, -inf]]), dim=1)                      -> tensor([1, 0])
+      // (tf.argMax skips a NaN after index 0: it gives [2, 0, 3] for the second case, so the suite checks NaN against torch)
+      const x = tensor([3, 4], [1, NaN, 3, NaN, NaN, 1, 2, 3, 1, 2, 3, 4]);
+      expect(argmax(x)).toBeCloseToTensor([1, 0, 3], {
+        ...EXACT,
+        mistakes: [
+          {
+            name: 'NaN was skipped: `v > max` is false for NaN, so the largest number won',
+            fix: 'torch.argmax counts NaN as larger than every number: take the first NaN of a row if there is one (Number.isNaN).',
+            output: [2, 0, 3],
+          },
+          {
+            name: 'the LAST NaN of the row won',
+            fix: 'Once a NaN is the best, nothing replaces it: the first NaN wins.',
+            output: [3, 0, 3],
+          },
+        ],
+      });
+      expect(argmax(tensor([1, 3], [1, NaN, 3]))).toBeCloseToTensor([1], EXACT);
+      expect(argmax(tensor([2, 2], [Infinity, NaN, -Infinity, -Infinity]))).toBeCloseToTensor([1, 0], EXACT);
+    });
+
+    it('returns a new array each call and leaves its argument unchanged', () => {
+      expectFresh(argmax, { x: scores() });
     });
   });
 
@@ -522,7 +585,7 @@ describe('08-linear: argmax(x)', () => {
 
 describe('08-linear: the head of the MNIST net', () => {
   /** Values in [-1, 1], as the weights and activations of a trained net are. */
-  const unit = (shape: number[]) => tensorOf(shape, 'unit');
+  const unit = unitTensor;
 
   it('flatten -> linear -> relu -> linear -> logSoftmax -> argmax on [4, 2, 2, 2] images matches tfjs (tolerance 1e-4)', () => {
     checkProperty(

@@ -32,16 +32,20 @@ function checkShape(fn: string, name: string, shape: unknown): asserts shape is 
 /**
  * The row-major strides of a shape, PyTorch's `Tensor.stride()` for a contiguous tensor: how far
  * apart, in the flat data, two elements are whose index differs by 1 along each axis. The last
- * axis has stride 1; each earlier axis's stride is the product of all the sizes after it.
+ * axis has stride 1; each earlier axis's stride is the product of all the sizes after it, where,
+ * as in PyTorch, a size 0 counts as 1 (such a tensor holds no values, and its strides stay the
+ * ones a size 1 would give: `torch.empty(2, 0, 3).stride()` is `(3, 3, 1)`).
  *
  * @param shape whole numbers >= 0, e.g. [N, C, H, W]
- * @returns a new array of shape.length strides: [C*H*W, H*W, W, 1] for [N, C, H, W]; [] for []
+ * @returns a new array of shape.length strides: [C*H*W, H*W, W, 1] for [N, C, H, W]; [] for [];
+ *          [3, 3, 1] for [2, 0, 3]
  * @throws TypeError  when `shape` is not an array
  * @throws RangeError when a size is not a whole number >= 0 (the message gives it and its position)
  *
  * @example
  * stridesOf([2, 3, 4])        // => [12, 4, 1]
  * stridesOf([64, 1, 28, 28])  // => [784, 784, 28, 1]
+ * stridesOf([0, 4])           // => [4, 1]  (as torch.empty(0, 4).stride())
  */
 export function stridesOf(shape: readonly number[]): number[] {
   return todo('07-tensors');

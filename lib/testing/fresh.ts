@@ -85,6 +85,16 @@ const shown = (v: unknown) => (v === ABSENT ? 'absent' : inline(v, 8));
 export interface FreshOptions {
   /** The function's name for the messages (default `fn.name`). */
   name?: string;
+  /** Arguments passed as they are, not copied nor compared (e.g. `['gpu']`); see expectFresh. */
+  shared?: readonly string[];
+}
+
+/** Plain data: primitives, arrays, typed arrays and plain objects (what structuredClone copies faithfully). */
+function isData(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && typeof v !== 'symbol';
+  if (Array.isArray(v) || isTyped(v)) return true;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -95,9 +105,13 @@ export interface FreshOptions {
  *      objects: a key added, changed or deleted counts);
  *   2. writing into the second result changes the first result (the results share storage: an
  *      output buffer kept at module level, or a cache);
- *   3. writing into the second result changes an argument (the result IS an argument, or a view of
+ *   3. the second result IS an argument, or writing into it changes an argument (a view of
  *      one: `reshape` or `flatten` sharing `t.data`, `permute` by the identity returning `t`,
  *      `pad2d(m, 0)` returning `m`'s rows).
+ *
+ * Arguments are deep-copied (structuredClone) for each call. An argument that is not plain data
+ * (a class instance such as a gpu.js `GPU`, a function), or whose name is in `options.shared`, is
+ * passed as it is to both calls and not compared: `expectFresh(conv, { gpu, x, params })`.
  *
  * Pass options objects as the kata's callers would, defaults left out (`{}`, `{ padding: 1 }`),
  * so that a function that fills its defaults into the caller's object is caught. A stub's "not
@@ -114,9 +128,10 @@ export interface FreshOptions {
 export function expectFresh(fn: (...args: never[]) => unknown, args: Readonly<Record<string, unknown>>, options: FreshOptions = {}): unknown {
   const name = options.name ?? (fn.name || 'the function');
   const names = Object.keys(args);
-  const originals = names.map((k) => clone(args[k]));
+  const passed = names.map((k) => !isData(args[k]) || (options.shared ?? []).includes(k));
+  const originals = names.map((k, i) => (passed[i] ? args[k] : clone(args[k])));
   const call = (): [unknown[], unknown] => {
-    const copies = originals.map(clone);
+    const copies = originals.map((v, i) => (passed[i] ? v : clone(v)));
     try {
       return [copies, (fn as (...a: unknown[]) => unknown)(...copies)];
     } catch (error) {
@@ -128,6 +143,7 @@ export function expectFresh(fn: (...args: never[]) => unknown, args: Readonly<Re
   };
   const changedArgument = (copies: unknown[], why: (arg: string, d: Difference) => string): void => {
     copies.forEach((copy, i) => {
+      if (passed[i]) return;
       const d = firstChange(originals[i], copy);
       if (d) throw new Error(why(names[i], d));
     });
@@ -142,6 +158,13 @@ export function expectFresh(fn: (...args: never[]) => unknown, args: Readonly<Re
   );
   const kept = clone(r1);
   const [second, r2] = call();
+  const itself = second.findIndex((copy, i) => !passed[i] && copy === r2 && typeof r2 === 'object' && r2 !== null);
+  if (itself >= 0) {
+    throw new Error(
+      `${name} returned its argument \`${names[itself]}\` itself: the caller's ${names[itself]} and the result are one object, ` +
+        'so writing into either changes the other. Return a new one (a copy), even when no value changes.',
+    );
+  }
   overwrite(r2);
   const d1 = firstChange(kept, r1);
   if (d1) {

@@ -143,7 +143,9 @@ export function logSoftmax(x: Tensor): Tensor {
 
 /**
  * The index of the largest value of each row, PyTorch's `torch.argmax(x, dim=1)`: the predicted
- * class of each sample. On ties the FIRST such index wins, as in torch.argmax.
+ * class of each sample. On ties the FIRST such index wins, as in torch.argmax. A NaN counts as
+ * larger than every number, as in torch.argmax: the first NaN of a row wins
+ * (`torch.argmax(torch.tensor([1.0, float('nan'), 3.0]))` is 1; tfjs's tf.argMax skips NaN instead).
  *
  * @param x [N, K] with K >= 1
  * @returns N indices, each in 0..K-1 (plain numbers, not the values); `x` is left unchanged
@@ -153,6 +155,7 @@ export function logSoftmax(x: Tensor): Tensor {
  *
  * @example
  * argmax(tensor([2, 3], [0.25, 0.75, 0.5, 3, -1, 3])) // => [1, 0]
+ * argmax(tensor([1, 3], [1, NaN, 3]))                 // => [1]
  */
 export function argmax(x: Tensor): number[] {
   checkTensor('argmax', 'x', x, 2, '[N, K]');
@@ -163,7 +166,12 @@ export function argmax(x: Tensor): number[] {
   const result: number[] = [];
   for (let r = 0; r < n; r++) {
     let best = 0;
-    for (let j = 1; j < k; j++) if (x.data[r * k + j] > x.data[r * k + best]) best = j;
+    for (let j = 1; j < k; j++) {
+      const v = x.data[r * k + j];
+      const max = x.data[r * k + best];
+      // strictly larger wins (the first of a tie stays); a NaN beats any number, and nothing beats a NaN
+      if (v > max || (Number.isNaN(v) && !Number.isNaN(max))) best = j;
+    }
     result.push(best);
   }
   return result;
