@@ -108,11 +108,11 @@ describe('13-backward-head: linearBackward(dy, x, weight)', () => {
         // values up to 255: every sum of products stays exact in float64, so the differences are
         // exact too; hundreds and thousands are in the float32 test against tfjs below
         const t = (shape: number[]) => floatTensor(shape, Float64Array, { scales: GRADCHECK_SCALES });
-        return fc.record({ x: t([n, inF]), w: t([out, inF]), b: t([out]), dy: t([n, out]) });
+        return fc.record({ dy: t([n, out]), x: t([n, inF]), weight: t([out, inF]), bias: t([out]) });
       });
     checkProperty(
       cases,
-      ({ x, w, b, dy }) => {
+      ({ x, weight: w, bias: b, dy }) => {
         const g = linearBackward(copyOf(dy), copyOf(x), copyOf(w));
         const loss = () => dot(dy.data, linear64(x, w, b));
         expectGradient('dx', g.dx, numericalGradient(loss, x.data));
@@ -128,9 +128,9 @@ describe('13-backward-head: linearBackward(dy, x, weight)', () => {
       .record({ n: fc.integer({ min: 1, max: 5 }), inF: fc.integer({ min: 1, max: 8 }), out: fc.integer({ min: 1, max: 6 }) })
       .chain(({ n, inF, out }) => {
         const t = (shape: number[]) => floatTensor(shape, Float32Array);
-        return fc.record({ x: t([n, inF]), w: t([out, inF]), b: t([out]), dy: t([n, out]) });
+        return fc.record({ dy: t([n, out]), x: t([n, inF]), weight: t([out, inF]), bias: t([out]) });
       });
-    checkProperty(cases, ({ x, w, b, dy }) => {
+    checkProperty(cases, ({ x, weight: w, bias: b, dy }) => {
       const want = referenceLinearBackward(dy, x, w, b);
       const got = linearBackward(copyOf(dy), copyOf(x), copyOf(w));
       const [n, inF] = x.shape;
@@ -379,11 +379,11 @@ describe('13-backward-head: crossEntropy(logits, targets) and crossEntropyBackwa
   const logitCase = <D extends FloatArray>(logits: (shape: number[]) => fc.Arbitrary<FloatTensor<D>>) =>
     fc
       .record({ n: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 10 }) })
-      .chain(({ n, k }) => fc.record({ z: logits([n, k]), t: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }) }));
+      .chain(({ n, k }) => fc.record({ logits: logits([n, k]), targets: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }) }));
 
   it('gradient check in float64: crossEntropyBackward agrees with central differences of a float64 cross-entropy (rel_error <= 1e-7)', () => {
     const small = fc.integer({ min: -16, max: 16 }).map((k) => k / 4);
-    checkProperty(logitCase((shape) => tensorFrom(shape, Float64Array, small)), ({ z, t }) => {
+    checkProperty(logitCase((shape) => tensorFrom(shape, Float64Array, small)), ({ logits: z, targets: t }) => {
       const g = crossEntropyBackward(copyOf(z), [...t]);
       expectGradient('dlogits', g, numericalGradient(() => crossEntropy64(z, t), z.data, 2 ** -8));
       expect(crossEntropy(copyOf(z), [...t]), 'the loss').toBeCloseTo(crossEntropy64(z, t), 12);
@@ -391,7 +391,7 @@ describe('13-backward-head: crossEntropy(logits, targets) and crossEntropyBackwa
   });
 
   it('matches tf.valueAndGrad of -mean(sum(onehot * tf.logSoftmax(logits))) on random float32 logits up to 8160 (tolerance 1e-4)', () => {
-    checkProperty(logitCase((shape) => floatTensor(shape, Float32Array)), ({ z, t }) => {
+    checkProperty(logitCase((shape) => floatTensor(shape, Float32Array)), ({ logits: z, targets: t }) => {
       const want = referenceCrossEntropy(z, t);
       const loss = crossEntropy(copyOf(z), [...t]);
       expect(Math.abs(loss - want.loss), `the loss: expected ${want.loss}, received ${loss}`).toBeLessThanOrEqual(FLOAT32.atol + FLOAT32.rtol * Math.abs(want.loss));

@@ -151,8 +151,8 @@ function poolWrong(dy: Tensor, x: Tensor, k: number, s: number, p: number, rule:
 
 interface ConvCase<D extends Float32Array | Float64Array> {
   x: FloatTensor<D>;
-  w: FloatTensor<D>;
-  b: FloatTensor<D>;
+  weight: FloatTensor<D>;
+  bias: FloatTensor<D>;
   dy: FloatTensor<D>;
   padding: number;
   stride: number;
@@ -180,8 +180,8 @@ function convCase<D extends Float32Array | Float64Array>(kind: new (values: numb
       const t = (shape: number[]) => floatTensor(shape, kind, { scales });
       return fc.record({
         x: t([n, c, h, w]),
-        w: t([m, c, kh, kw]),
-        b: t([m]),
+        weight: t([m, c, kh, kw]),
+        bias: t([m]),
         dy: t([n, m, oh, ow]),
         padding: fc.constant(padding),
         stride: fc.constant(stride),
@@ -192,7 +192,7 @@ function convCase<D extends Float32Array | Float64Array>(kind: new (values: numb
 interface PoolCase<D extends Float32Array | Float64Array> {
   x: FloatTensor<D>;
   dy: FloatTensor<D>;
-  k: number;
+  kernelSize: number;
   stride: number;
   padding: number;
 }
@@ -210,7 +210,7 @@ function poolCase<D extends Float32Array | Float64Array>(kind: new (values: numb
         return fc.record({
           x: distinctTensor([n, c, h, w], kind),
           dy: floatTensor([n, c, oh, ow], kind),
-          k: fc.constant(k),
+          kernelSize: fc.constant(k),
           stride: fc.constant(stride),
           padding: fc.constant(padding),
         });
@@ -256,7 +256,7 @@ describe('14-backward-conv: conv2dBackward(dy, x, weight, options), conv2dBackwa
     // and thousands are in the float32 test against tfjs
     checkProperty(
       convCase(Float64Array, GRADCHECK_SCALES),
-      ({ x, w, b, dy, padding, stride }) => {
+      ({ x, weight: w, bias: b, dy, padding, stride }) => {
         const g = conv2dBackward(copyOf(dy), copyOf(x), copyOf(w), { padding, stride });
         const loss = () => dot(dy.data, conv2d64(x, w, b, padding, stride));
         expectGradient('dx', g.dx, numericalGradient(loss, x.data));
@@ -270,7 +270,7 @@ describe('14-backward-conv: conv2dBackward(dy, x, weight, options), conv2dBackwa
   it('matches tf.grads through tf.conv2d (Conv2DBackpropInput, Conv2DBackpropFilter) on random float32 inputs (tolerance 1e-4 rel + 1e-6 of the largest sum)', () => {
     checkProperty(
       convCase(Float32Array),
-      ({ x, w, b, dy, padding, stride }) => {
+      ({ x, weight: w, bias: b, dy, padding, stride }) => {
         const want = referenceConv2dBackward(dy, x, w, b, padding, stride);
         const got = conv2dBackward(copyOf(dy), copyOf(x), copyOf(w), { padding, stride });
         const [n, c, h, wd] = x.shape;
@@ -454,14 +454,14 @@ describe('14-backward-conv: maxPool2dBackward(dy, x, kernelSize, options)', () =
   });
 
   it('gradient check in float64 on inputs without ties, with stride and -Infinity padding (rel_error <= 1e-7)', () => {
-    checkProperty(poolCase(Float64Array), ({ x, dy, k, stride, padding }) => {
+    checkProperty(poolCase(Float64Array), ({ x, dy, kernelSize: k, stride, padding }) => {
       const dx = maxPool2dBackward(copyOf(dy), copyOf(x), k, { stride, padding });
       expectGradient('dx', dx, numericalGradient(() => dot(dy.data, maxPool2d64(x, k, stride, padding)), x.data));
     });
   });
 
   it('matches tf.grad through tf.maxPool on random float32 inputs without ties (exact)', () => {
-    checkProperty(poolCase(Float32Array), ({ x, dy, k, stride, padding }) => {
+    checkProperty(poolCase(Float32Array), ({ x, dy, kernelSize: k, stride, padding }) => {
       expect(maxPool2dBackward(copyOf(dy), copyOf(x), k, { stride, padding })).toBeCloseToTensor(referenceMaxPool2dBackward(dy, x, k, stride, padding), EXACT);
     });
   });
