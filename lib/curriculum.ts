@@ -182,6 +182,32 @@ export const curriculum: readonly Kata[] = [
       'Flatten [N, 20, 4, 4] as it is stored (NCHW, view(N, -1)) and use fc.weight as [10, 320] with linear from kata 08. mnistNet copies the parameters, then forward = linear(flatten(relu(maxPool2d(conv2d(relu(maxPool2d(conv2d(x, ...), 2)), ...), 2))), ...). On a gpu.js GPU, the features come from extractFeatures of kata 11 instead.',
     ],
   },
+  {
+    id: '13',
+    slug: '13-backward-head',
+    title: 'Backward of the head',
+    concept: 'The chain rule, layer by layer: gradients of linear, relu and the cross-entropy loss, proved by a gradient check.',
+    points: 20,
+    dependsOn: [],
+    hints: [
+      'Every gradient has the shape of what it is the gradient of: dx is [N, in] like x, dWeight is [out, in] like the weight, dBias is [out]. Make each with zerosLike(dy, shape) from lib/tensor, so float64 in gives float64 out, then add into it.',
+      'Think of each forward product x[n][i] * weight[o][i] inside y[n][o]: it sends dy[n][o] * weight[o][i] back to dx[n][i] and dy[n][o] * x[n][i] back to dWeight[o][i]. The bias was added to every sample, so dBias[o] is dy[n][o] summed over n.',
+      'relu passes dy where x > 0 (strictly: PyTorch gives 0 at x = 0). For the loss, dlogits[n][k] = (softmax[n][k] - (k === targets[n] ? 1 : 0)) / N: the 1/N comes from the mean, and the softmax must subtract the row maximum before exp.',
+    ],
+  },
+  {
+    id: '14',
+    slug: '14-backward-conv',
+    title: 'Backward of conv and pool',
+    concept: 'Conv2d backward is a convolution with the flipped kernel (dx) and of the input with dy (dWeight); max pooling sends each gradient to its winner.',
+    points: 20,
+    dependsOn: [],
+    hints: [
+      'Write the forward loops of Conv2d (n, o, i, j, c, u, v, with r = i * stride + u - padding and q = j * stride + v - padding) and keep only the terms whose input cell (r, q) is inside x. Each forward product x[n][c][r][q] * w[o][c][u][v] now sends g = dy[n][o][i][j] back: dx[n][c][r][q] += g * w[o][c][u][v] and dWeight[o][c][u][v] += g * x[n][c][r][q].',
+      'Scattering like that flips the kernel for you and crops the padding (cells outside x are skipped). dBias[o] is dy summed over n, i and j: every position of every image used the same bias. Let conv2dBackward call conv2dBackwardInput and conv2dBackwardWeight.',
+      'For max pooling, find each window\'s maximum as the forward pass did (skip cells outside x: padding is -Infinity), keep the FIRST one on a tie (replace only when v > best, or when v is NaN), and add dy of that window to that one cell: windows may overlap, so +=.',
+    ],
+  },
 ];
 
 /** Where a kata's pieces live, relative to the repository root. */

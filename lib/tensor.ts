@@ -44,3 +44,59 @@ export function checkTensor(fn: string, name: string, t: unknown, rank?: number,
     );
   }
 }
+
+/**
+ * The two float storages the backward katas (13, 14) accept: `Float32Array` to train, and
+ * `Float64Array` so that a gradient check can hold them to 1e-7 (float32 only carries about 7
+ * significant digits, so a float32 gradient could not be told apart from a slightly wrong one).
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A tensor whose data is a `Float32Array` or a `Float64Array`. Every `Tensor` is a
+ * `FloatTensor<Float32Array>`; a function generic over `D` returns the kind it was given.
+ */
+export interface FloatTensor<D extends FloatArray = FloatArray> {
+  readonly shape: readonly number[];
+  readonly data: D;
+}
+
+/**
+ * A zero-filled tensor of `shape` with the same kind of data as `like` (Float32Array or
+ * Float64Array): how a backward function makes its results, so float64 in gives float64 out.
+ *
+ * @example
+ * zerosLike(dy, [2, 3]) // => { shape: [2, 3], data: Float64Array(6) } when dy.data is a Float64Array
+ */
+export function zerosLike<D extends FloatArray>(like: FloatTensor<D>, shape: readonly number[]): FloatTensor<D> {
+  const size = sizeOf(shape);
+  const data = (like.data instanceof Float64Array ? new Float64Array(size) : new Float32Array(size)) as D;
+  return { shape: [...shape], data };
+}
+
+/**
+ * Throws a TypeError unless `t` is a tensor of Float32Array or Float64Array data whose length
+ * matches its shape, of `rank` when given (`layout` names the axes in the message), and, when
+ * `like` is given, of the same float kind as `like` (a float32 gradient meeting float64
+ * activations is a mistake, not a conversion to make silently).
+ */
+export function checkFloatTensor(fn: string, name: string, t: unknown, rank?: number, layout = '', like?: { name: string; tensor: FloatTensor }): asserts t is FloatTensor {
+  const data = t !== null && typeof t === 'object' ? (t as FloatTensor).data : undefined;
+  const ok =
+    Array.isArray((t as FloatTensor | undefined)?.shape) &&
+    (data instanceof Float32Array || data instanceof Float64Array) &&
+    data.length === sizeOf((t as FloatTensor).shape);
+  if (!ok) {
+    throw new TypeError(`${fn}: ${name} must be a Tensor { shape, data: Float32Array or Float64Array } whose data length matches its shape`);
+  }
+  const shape = (t as FloatTensor).shape;
+  if (rank !== undefined && shape.length !== rank) {
+    throw new TypeError(`${fn}: ${name} must be a rank-${rank}${layout ? ` ${layout}` : ''} tensor, but got shape [${shape.join(', ')}]`);
+  }
+  if (like && like.tensor.data.constructor !== data.constructor) {
+    throw new TypeError(
+      `${fn}: ${name} holds a ${data.constructor.name} but ${like.name} holds a ${like.tensor.data.constructor.name}; ` +
+        'give every tensor of one call the same float type',
+    );
+  }
+}

@@ -3,6 +3,7 @@
  * `npm run sync` writes them and lib/test/sync.test.ts checks they are current. Each module draws
  * its kata's figures from the same numbers as its tests, with the helpers in ./svg.
  */
+import { backwardFigures } from './backward';
 import { convolutionFigures } from './convolution';
 import { deviceFigures } from './device';
 import { linearFigures } from './linear';
@@ -22,5 +23,6 @@ export function figures(): Record<string, string> {
     ...linearFigures(),
     ...deviceFigures(),
     ...mnistFigures(),
+    ...backwardFigures(),
   };
 }

@@ -256,3 +256,150 @@ export const LINEAR_EXAMPLE = {
     [11, 9],
   ],
 };
+
+// ---------------------------------------------------------------------------------------------
+// Backward of the head (docs/13-backward-head.md). Checked with PyTorch 1.13 in float64:
+// F.linear(x, W, b).backward(dy); torch.relu(x).backward(dy); F.cross_entropy(z, t).backward().
+
+/** LINEAR_EXAMPLE's layer, with an upstream gradient dy [2, 2] and the three gradients it gives. */
+export const LINEAR_BACKWARD_EXAMPLE = {
+  x: LINEAR_EXAMPLE.x,
+  weight: LINEAR_EXAMPLE.weight,
+  /** dL/dy [N = 2, out = 2]. */
+  dy: [
+    [1, -1],
+    [0.5, 2],
+  ],
+  /** dy · W [2, 3]. */
+  dx: [
+    [1, -4, 3],
+    [0.5, 5.5, -1],
+  ],
+  /** dyᵀ · x [out = 2, in = 3]. */
+  dWeight: [
+    [3, 4.5, 6],
+    [7, 8, 9],
+  ],
+  /** dy summed over the batch [2]. */
+  dBias: [1.5, 1],
+};
+
+/** relu's backward: x from kata 08's example (0 included), an upstream dy with negative entries. */
+export const RELU_BACKWARD_EXAMPLE = {
+  x: [-2, -0.5, 0, 0.5, 3],
+  dy: [1, -2, 3, 4, -5],
+  /** dy where x > 0, else 0 (0 at x = 0, as torch.relu's gradient). */
+  dx: [0, 0, 0, 4, -5],
+};
+
+/** Cross-entropy of two samples: ordinary logits, and logits of 1000 where an unstabilised exp overflows. */
+export const CROSS_ENTROPY_EXAMPLE = {
+  logits: [
+    [1, 2, 3],
+    [1000, 0, -1000],
+  ],
+  targets: [2, 1],
+  /** F.cross_entropy: ((log(e + e² + e³) - 3) + (1000 - 0)) / 2. */
+  loss: 500.2038029822222,
+  /** (softmax - onehot) / N. */
+  dLogits: [
+    [0.04501528658519022, 0.12236423552739882, -0.1673795221125891],
+    [0.5, -0.5, 0],
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Backward of conv and pool (docs/14-backward-conv.md). Checked with PyTorch 1.13 in float64:
+// F.conv2d(x, w, b, stride, padding).backward(dy); F.max_pool2d(x, 2).backward(dy).
+
+/** Conv2d(1, 1, 2) on a 3x3 input: stride 1, no padding; an asymmetric kernel, so a flip shows. */
+export const CONV_BACKWARD_EXAMPLE = {
+  x: [
+    [1, 2, 0],
+    [0, 1, 3],
+    [2, -1, 1],
+  ],
+  weight: [
+    [1, 2],
+    [3, 4],
+  ],
+  bias: 0.5,
+  /** The forward output, 2x2. */
+  y: [
+    [9.5, 17.5],
+    [4.5, 8.5],
+  ],
+  dy: [
+    [1, -1],
+    [2, 0.5],
+  ],
+  /** Each dy[i][j] times the kernel, as it is, added in at (i, j). */
+  dx: [
+    [1, 1, -2],
+    [5, 5.5, -3],
+    [6, 9.5, 2],
+  ],
+  dWeight: [
+    [-0.5, 5.5],
+    [2.5, -3.5],
+  ],
+  dBias: 2.5,
+};
+
+/** Conv2d(1, 1, 3, stride=2, padding=1) on a 4x4 input: 2x2 output. */
+export const CONV_STRIDE_BACKWARD_EXAMPLE = {
+  x: [
+    [1, 0, 2, 1],
+    [3, 1, 0, 2],
+    [0, 2, 1, 3],
+    [1, 1, 0, 2],
+  ],
+  weight: [
+    [1, 0, -1],
+    [2, 1, 0],
+    [0, -1, 1],
+  ],
+  padding: 1,
+  stride: 2,
+  y: [
+    [-1, 4],
+    [-1, 6],
+  ],
+  dy: [
+    [1, 2],
+    [-1, 0.5],
+  ],
+  dx: [
+    [1, 4, 2, 0],
+    [-1, 2.5, -2, 1.5],
+    [-1, 1, 0.5, 0],
+    [1, -1, -0.5, 0.5],
+  ],
+  dWeight: [
+    [0.5, -3, 0],
+    [1, 5.5, 1.5],
+    [2.5, 2, 5],
+  ],
+  dBias: 2.5,
+};
+
+/** MaxPool2d(2) on a 4x4 input with ties: [[1, 3], [3, 0]] (two 3s) and [[2, 2], [2, 2]] (four 2s). */
+export const POOL_BACKWARD_EXAMPLE = {
+  x: [
+    [1, 3, 2, 2],
+    [3, 0, 2, 2],
+    [4, 1, 0, 5],
+    [1, 4, 6, 5],
+  ],
+  dy: [
+    [1, 2],
+    [3, 4],
+  ],
+  /** Each dy to the first maximum of its window, row by row (as torch 1.13 does). */
+  dx: [
+    [0, 1, 2, 0],
+    [0, 0, 0, 0],
+    [3, 0, 0, 0],
+    [0, 0, 4, 0],
+  ],
+};
