@@ -33,7 +33,9 @@ export function kataResult(run: RunResult, project: string, kata: Kata): KataRes
   const base = { kata, tests, total: tests.length, passed: tests.filter((t) => t.state === 'passed').length, durationMs: module?.durationMs ?? 0 };
   if (hang) {
     const seconds = (hang.limitMs / 1000).toFixed(1);
-    const problem = `the test "${hang.test}" ran longer than ${seconds} s and was stopped; look for a loop that never ends`;
+    // The watchdog's last line says where the loop was (an earlier kata's code, when it is there).
+    const where = (hang.message?.split('\n').slice(2) ?? []).map((l) => l.replace(/^\[watchdog\] /, '')).join(' ');
+    const problem = `the test "${hang.test}" ran longer than ${seconds} s and was stopped; look for a loop that never ends${where ? `. ${where}` : ''}`;
     return {
       ...base,
       state: 'error',

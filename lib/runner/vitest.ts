@@ -7,13 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../paths';
+import type { HangRecord } from '../testing/watchdog';
 import type { RunReport } from './report';
 
-export interface Hang {
-  file: string;
-  test: string;
-  limitMs: number;
-}
+/** What the watchdog (lib/testing/watchdog.ts) records when it stops a test: older records lack `message`. */
+export type Hang = Omit<HangRecord, 'message'> & { message?: string };
 
 export interface RunOptions {
   /** vitest projects to run: katas, solutions, lib. */
