@@ -20,17 +20,18 @@ import { describe, expect, it } from 'vitest';
 import { crossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '@kata/13-backward-head';
 import { referenceCrossEntropy, referenceLinearBackward, referenceReluBackward } from '../lib/reference/backward';
 import { tensor, type FloatArray, type FloatTensor, type Tensor } from '../lib/tensor';
-import { EXACT, FLOAT32, type Tolerance } from '../lib/testing/compare';
+import { EXACT, FLOAT32 } from '../lib/testing/compare';
 import { CROSS_ENTROPY_EXAMPLE, LINEAR_BACKWARD_EXAMPLE, RELU_BACKWARD_EXAMPLE } from '../lib/testing/examples';
 import {
-  GRADCHECK_REL_ERROR,
+  expectGradient,
+  float32Sum,
+  maxAbs,
   copyOf,
   crossEntropy64,
   dot,
   floatTensor,
   linear64,
   numericalGradient,
-  relError,
   relu64,
   GRADCHECK_SCALES,
   tensorFrom,
@@ -43,21 +44,6 @@ type T64 = FloatTensor<Float64Array>;
 const t64 = (shape: number[], data: ArrayLike<number>): T64 => ({ shape, data: Float64Array.from(data) });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const flat = (m: number[][]) => m.flat();
-
-/** Asserts rel_error(analytic, numerical) <= 1e-7, saying which gradient and how far off. */
-function expectGradient(name: string, analytic: FloatTensor, numerical: Float64Array): void {
-  expect(analytic.data, `${name} should hold Float64Array data when the inputs do`).toBeInstanceOf(Float64Array);
-  const err = relError(analytic.data, numerical);
-  expect(err, `${name}: rel_error between your gradient and the numerical one is ${err.toExponential(2)} (must be <= 1e-7)`).toBeLessThanOrEqual(GRADCHECK_REL_ERROR);
-}
-
-/** Float32 tolerance for sums of `terms` products of values up to `scale` in size. */
-const float32Sum = (scale: number): Tolerance => ({ atol: Math.max(FLOAT32.atol, 1e-6 * scale), rtol: FLOAT32.rtol });
-const maxAbs = (t: FloatTensor) => {
-  let m = 0;
-  for (const v of t.data) m = Math.max(m, Math.abs(v));
-  return m;
-};
 
 // ---- wrong implementations, to name what a wrong answer looks like ---------------------------
 

@@ -25,10 +25,12 @@ import { describe, expect, it } from 'vitest';
 import { conv2dBackward, conv2dBackwardInput, conv2dBackwardWeight, maxPool2dBackward } from '@kata/14-backward-conv';
 import { referenceConv2dBackward, referenceMaxPool2dBackward } from '../lib/reference/backward';
 import { sizeOf, tensor, type FloatTensor, type Tensor } from '../lib/tensor';
-import { EXACT, FLOAT32, type Tolerance } from '../lib/testing/compare';
+import { EXACT, FLOAT32 } from '../lib/testing/compare';
 import { CONV_BACKWARD_EXAMPLE, CONV_STRIDE_BACKWARD_EXAMPLE, POOL_BACKWARD_EXAMPLE } from '../lib/testing/examples';
 import {
-  GRADCHECK_REL_ERROR,
+  expectGradient,
+  float32Sum,
+  maxAbs,
   conv2d64,
   copyOf,
   distinctTensor,
@@ -36,7 +38,6 @@ import {
   floatTensor,
   maxPool2d64,
   numericalGradient,
-  relError,
   GRADCHECK_SCALES,
 } from '../lib/testing/gradcheck';
 import { expectFresh } from '../lib/testing/fresh';
@@ -49,18 +50,6 @@ const t64 = (shape: number[], data: ArrayLike<number>): FloatTensor<Float64Array
 const image = (m: number[][]) => tensor([1, 1, m.length, m[0].length], m.flat());
 /** One H x W matrix as an [1, 1, H, W] expected value. */
 const as4d = (m: number[][]): Flat => ({ shape: [1, 1, m.length, m[0].length], data: m.flat() });
-
-function expectGradient(name: string, analytic: FloatTensor, numerical: Float64Array): void {
-  expect(analytic.data, `${name} should hold Float64Array data when the inputs do`).toBeInstanceOf(Float64Array);
-  const err = relError(analytic.data, numerical);
-  expect(err, `${name}: rel_error between your gradient and the numerical one is ${err.toExponential(2)} (must be <= 1e-7)`).toBeLessThanOrEqual(GRADCHECK_REL_ERROR);
-}
-const float32Sum = (scale: number): Tolerance => ({ atol: Math.max(FLOAT32.atol, 1e-6 * scale), rtol: FLOAT32.rtol });
-const maxAbs = (t: FloatTensor) => {
-  let m = 0;
-  for (const v of t.data) m = Math.max(m, Math.abs(v));
-  return m;
-};
 
 // ---- wrong implementations, to name what a wrong answer looks like ---------------------------
 

@@ -7,7 +7,9 @@
  * semantics (Linear's [out, in] weight, Conv2d's NCHW input and OIHW weight with zero padding,
  * MaxPool2d's -Infinity padding, CrossEntropyLoss's mean over the batch).
  */
+import { expect } from 'vitest';
 import { sizeOf, type FloatArray, type FloatTensor } from '../tensor';
+import { FLOAT32, type Tolerance } from './compare';
 import { fc, values, type Scale, type ValuesOptions } from './property';
 
 // ---- comparing gradients --------------------------------------------------------------------------
@@ -184,4 +186,21 @@ export function distinctTensor<D extends FloatArray>(shape: readonly number[], k
 /** A copy of a tensor (shape and data), to hand the code under test inside a property. */
 export function copyOf<D extends FloatArray>(t: FloatTensor<D>): FloatTensor<D> {
   return { shape: [...t.shape], data: t.data.slice() as D };
+}
+
+/** Asserts rel_error(analytic, numerical) <= 1e-7 on float64 data, saying which gradient and how far off. */
+export function expectGradient(name: string, analytic: FloatTensor, numerical: Float64Array): void {
+  expect(analytic.data, `${name} should hold Float64Array data when the inputs do`).toBeInstanceOf(Float64Array);
+  const err = relError(analytic.data, numerical);
+  expect(err, `${name}: rel_error between your gradient and the numerical one is ${err.toExponential(2)} (must be <= 1e-7)`).toBeLessThanOrEqual(GRADCHECK_REL_ERROR);
+}
+
+/** Float32 tolerance for a sum whose terms add up to at most `scale` in size. */
+export const float32Sum = (scale: number): Tolerance => ({ atol: Math.max(FLOAT32.atol, 1e-6 * scale), rtol: FLOAT32.rtol });
+
+/** The largest |value| of a tensor (0 for an empty one). */
+export function maxAbs(t: FloatTensor): number {
+  let m = 0;
+  for (const v of t.data) m = Math.max(m, Math.abs(v));
+  return m;
 }
