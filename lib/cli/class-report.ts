@@ -39,8 +39,9 @@ export function rowFlags(r: Results): string[] {
   for (const k of r.katas) for (const f of k.flags) out.push(`${k.slug.slice(0, 2)} ${f.kind}: ${f.message}`);
   for (const k of r.katas) if (k.status === 'error' && k.problem) out.push(`${k.slug.slice(0, 2)} error: ${k.problem.split('\n')[0]}`);
   for (const t of r.tests.filter((t) => t.name === TYPECHECK_TEST && t.status !== 'pass')) {
-    const first = (t.message ?? '').split('\n').find((l) => /error TS\d+/.test(l)) ?? 'type errors';
-    out.push(`${String(t.task_id).padStart(2, '0')} type error: ${first.replace(/^[^:]*: /, '')}`);
+    // Only the compiler's own message counts: a type-check test that never ran (its suite was stopped) is no type error.
+    const first = (t.message ?? '').split('\n').find((l) => /error TS\d+/.test(l));
+    if (first) out.push(`${String(t.task_id).padStart(2, '0')} type error: ${first.replace(/^[^:]*: /, '')}`);
   }
   return out;
 }
