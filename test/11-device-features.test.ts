@@ -153,6 +153,21 @@ describeEachGpuMode('11-device-features', (ctx) => {
     });
   }
 
+  it('extractFeatures keeps the intermediates on the device: every kernel it makes but the last is a pipeline kernel', () => {
+    const gpu = ctx.gpu();
+    // A batch size no other test uses, so every kernel of this call is made now and can be inspected.
+    const x = fc.sample(digits(4), { numRuns: 1, seed: 16 })[0];
+    const before = kernelCount(gpu);
+    extractFeatures(gpu, x, FEATURE_PARAMS);
+    const made = (gpu as unknown as { kernels: { pipeline?: boolean }[] }).kernels.slice(before);
+    expect(made.length, '11-device-features: extractFeatures made no kernel on this GPU for a new batch size: run its steps as kernels on the gpu it is given').toBeGreaterThan(0);
+    const readBack = made.slice(0, -1).filter((k) => k.pipeline !== true).length;
+    expect(
+      readBack,
+      `11-device-features: extractFeatures read every intermediate back: make its kernels with { pipeline: true } and pass each result to the next (${readBack} of its first ${made.length - 1} kernels were not pipeline kernels)`,
+    ).toBe(0);
+  });
+
   it('extractFeatures and extractFeaturesStepwise give the same numbers', () => {
     const x = fc.sample(digits(2), { numRuns: 1, seed: 15 })[0];
     expect(extractFeatures(ctx.gpu(), x, FEATURE_PARAMS)).toBeCloseToTensor(extractFeaturesStepwise(ctx.gpu(), x, FEATURE_PARAMS), FLOAT32);
