@@ -18,7 +18,7 @@ import { tfMnistNet, type TfNetMistake } from '../lib/reference/mnist';
 import { tensor, type Tensor } from '../lib/tensor';
 import { FLOAT32 } from '../lib/testing/compare';
 import { expectFresh } from '../lib/testing/fresh';
-import { copyOf, describeEachGpuMode } from '../lib/testing/gpu';
+import { copyOf, describeEachGpuMode, kernelCount } from '../lib/testing/gpu';
 import { expectError, type Mistake } from '../lib/testing/matchers';
 import { checkProperty, fc, values } from '../lib/testing/property';
 
@@ -299,7 +299,19 @@ describe('12-mnist-net', () => {
 });
 
 describeEachGpuMode('12-mnist-net gpu device', (ctx) => {
-  it('gives the same logits as the cpu device (float32 tolerance)', () => {
+  it('runs its features with kata 11\'s kernels on the gpu instance it was given (the gpu device is not ignored)', () => {
+    const gpu = ctx.gpu();
+    const net = mnistNet(weights(), gpu);
+    // A batch size no other test here uses: its kernels are made on this first forward.
+    const before = kernelCount(gpu);
+    net.forward(images(5));
+    expect(
+      kernelCount(gpu),
+      `12-mnist-net: mnistNet(params, gpu).forward made no kernel on that gpu.js instance (${ctx.mode}): the device was ignored and the features were computed on the CPU. On a GPU device, compute the features with kata 11's extractFeatures(gpu, x, ...) on the GPU you were given.`,
+    ).toBeGreaterThan(before);
+  });
+
+  it('gives the logits of the cpu device and of tfjs (float32 tolerance)', () => {
     const sd = weights();
     const x = images(8);
     const cpu = mnistNet(sd, 'cpu').forward(x);
