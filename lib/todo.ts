@@ -17,7 +17,20 @@ export class KataNotStartedError extends Error {
 
 /** Marks a function body the learner still has to write. */
 export function todo(kata: string): never {
-  throw new KataNotStartedError(kata);
+  const error = new KataNotStartedError(kata);
+  // The stub that called todo(), for messages like "mnistNet still calls todo()" (V8 stacks only).
+  const caller = new Error().stack?.split('\n')[2]?.match(/^\s*at (?:Object\.|Module\.)?([\w$]+)[ (]/)?.[1];
+  if (caller) Object.defineProperty(error, 'stub', { value: caller });
+  throw error;
+}
+
+/** The name of the function whose body still calls todo(), when the stack said. */
+export function stubName(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e != null && depth < 10; depth++) {
+    if ((e as { name?: unknown }).name === 'KataNotStartedError') return (e as { stub?: string }).stub;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** True when `error` (or anything in its `cause` chain) is a stub's "not started" error. */

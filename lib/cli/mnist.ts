@@ -28,7 +28,7 @@ import { MNIST_FIXTURE, PARAM_NAMES } from '../reference/make-mnist-fixtures';
 import { tfMnistNet } from '../reference/mnist';
 import { tf, useBackend } from '../reference/tf';
 import type { Tensor } from '../tensor';
-import { isNotStarted } from '../todo';
+import { isNotStarted, stubName } from '../todo';
 
 const SLUG = '12-mnist-net';
 
@@ -52,7 +52,42 @@ interface Options {
 
 class Stop extends Error {}
 
-function notStarted(target: string): never {
+/** True when some of kata 12's functions already run (written, not todo()): the kata is started, not finished. */
+function partlyWritten(target: string): boolean {
+  let kata: Record<string, unknown>;
+  try {
+    kata = require(fromRoot(target, SLUG, 'index.ts')) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  const x = { shape: [1, 1, 2, 2], data: new Float32Array([1, -2, 3, -4]) };
+  const probes: [string, unknown[]][] = [
+    ['toInput', [new Uint8Array(784)]],
+    ['relu', [x]],
+    ['maxPool2d', [x, 2]],
+    ['conv2d', [x, { shape: [1, 1, 1, 1], data: new Float32Array([1]) }, { shape: [1], data: new Float32Array([0]) }]],
+    ['checkInput', [x]],
+  ];
+  return probes.some(([name, args]) => {
+    if (typeof kata[name] !== 'function') return false;
+    try {
+      (kata[name] as (...a: unknown[]) => unknown)(...args);
+      return true;
+    } catch (error) {
+      return !isNotStarted(error);
+    }
+  });
+}
+
+function notStarted(target: string, error: unknown): never {
+  const stub = stubName(error);
+  const kata = (error as { kata?: unknown }).kata;
+  if (target === 'katas' && (kata === undefined || kata === SLUG) && partlyWritten(target)) {
+    console.error(
+      `${pc.yellow(`kata 12 is not finished: ${stub ?? 'one of its functions'} still calls todo()`)}: finish katas/${SLUG}/index.ts (lesson docs/${SLUG}.md, tests: npm test -- 12), or run the reference: npm run mnist -- --solutions`,
+    );
+    throw new Stop();
+  }
   console.error(
     target === 'katas'
       ? `${pc.yellow('Kata 12 is not started yet')}: write katas/${SLUG}/index.ts (lesson docs/${SLUG}.md, tests: npm test -- 12), or run the reference: npm run mnist -- --solutions`
@@ -66,7 +101,7 @@ function guarded<T>(target: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (isNotStarted(error)) notStarted(target);
+    if (isNotStarted(error)) notStarted(target, error);
     throw error;
   }
 }
@@ -298,6 +333,10 @@ async function main(): Promise<void> {
     .option('--out <dir>', 'where the HTML report goes', fromRoot('reports'))
     .parse();
   const opts = program.opts<Options>();
+  if (opts.limit !== undefined && !/^\s*[1-9]\d*\s*$/.test(opts.limit)) {
+    console.error(`--limit must be a whole number of images (1 or more), got ${JSON.stringify(opts.limit)}`);
+    throw new Stop();
+  }
   const target = opts.solutions ? 'solutions' : 'katas';
   const kata = loadKata(target);
   const fixture = loadFixture(MNIST_FIXTURE);
