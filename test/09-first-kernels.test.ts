@@ -33,6 +33,17 @@ const biasBy = (x: Tensor, bias: readonly number[], channel: (z: number, n: numb
   return { shape: [...x.shape], data: out };
 };
 
+/**
+ * relu and addBias size their kernels with kernelOutput: when it is wrong, their outputs are scrambled in
+ * ways that can look like another mistake, so their named tests check it first and say so.
+ */
+const expectKernelOutputFirst = (): void => {
+  for (const [shape, want] of [[[2, 3, 5, 7], [7, 5, 6]], [[1, 2, 3, 5], [5, 3, 2]]]) {
+    const got = kernelOutput(shape);
+    expect(got, `fix kernelOutput first: kernelOutput(${JSON.stringify(shape)}) gave ${JSON.stringify(got)}, expected ${JSON.stringify(want)} ([W, H, N*C]); relu and addBias size their output with it`).toEqual(want);
+  }
+};
+
 describe('09-first-kernels: kernelOutput(shape [N, C, H, W]) is the gpu.js output size [W, H, N*C]', () => {
   it.each([
     [[1, 1, 2, 3], [3, 2, 1]],
@@ -45,7 +56,11 @@ describe('09-first-kernels: kernelOutput(shape [N, C, H, W]) is the gpu.js outpu
 
   it('gives x (the fastest-moving axis) the width W, not N: the output size is the reverse of NCHW, not NCHW order', () => {
     const got = kernelOutput([2, 3, 5, 7]);
-    expect(got, got[0] === 2 ? 'output dims were given in NCHW order; gpu.js wants [x, y, z] = [W, H, N*C], x first' : undefined).toEqual([7, 5, 6]);
+    const hint =
+      got[0] === 2 || got[0] === 6
+        ? `output dims were given outermost first (${got[0] === 2 ? 'NCHW order, [N, C, H, W]-like' : '[N*C, H, W]'}); gpu.js wants [x, y, z] = [W, H, N*C], x (the width) first`
+        : undefined;
+    expect(got, hint).toEqual([7, 5, 6]);
   });
 
   it('puts N and C together on z (N * C), not only C or only N', () => {
@@ -117,6 +132,7 @@ describeEachGpuMode('09-first-kernels', (ctx) => {
     });
 
     it('reads x[z][y][x], not x[z][x][y]: thread.x and thread.y swapped transpose every plane', () => {
+      expectKernelOutputFirst();
       const out = relu(ctx.gpu(), SWAP_EXAMPLE);
       expect(out).toBeCloseToTensor(SWAP_EXAMPLE, {
         ...EXACT,
@@ -170,6 +186,7 @@ describeEachGpuMode('09-first-kernels', (ctx) => {
     });
 
     it('takes the channel of thread z = n * C + c as z mod C, not z itself, nor floor(z / C), nor z mod N', () => {
+      expectKernelOutputFirst();
       expect(addBias(ctx.gpu(), input, bias)).toBeCloseToTensor(output, {
         ...EXACT,
         mistakes: [
@@ -188,6 +205,7 @@ describeEachGpuMode('09-first-kernels', (ctx) => {
     });
 
     it('finds the channel with whole-number arithmetic, not from the fraction of z / C (7 images x 49 channels: float32 gives 26.99998 for channel 27 on GL)', () => {
+      expectKernelOutputFirst();
       const x = tensor([7, 49, 1, 2], Array.from({ length: 7 * 49 * 2 }, () => 0));
       const bs = tensor([49], Array.from({ length: 49 }, (_, c) => c));
       const f = Math.fround;

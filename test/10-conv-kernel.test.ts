@@ -5,7 +5,7 @@
  * are exact on every backend); FLOAT32 (1e-4 abs + 1e-4 rel) against tf.conv2d on random cases.
  */
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dOutputShape } from '@kata/10-conv-kernel';
+import { conv2d as learnerConv2d, conv2dOutputShape } from '@kata/10-conv-kernel';
 import { referenceConv2dNCHW } from '../lib/reference/device';
 import { tensor, type Tensor } from '../lib/tensor';
 import { EXACT, FLOAT32 } from '../lib/testing/compare';
@@ -111,6 +111,24 @@ describe('10-conv-kernel: conv2dOutputShape(inputShape [N, C, H, W], weightShape
     expectError(() => conv2dOutputShape([1, 8, 8], [1, 1, 3, 3]), TypeError, [/^conv2d:/, /\[N, C, H, W\]/]);
   });
 });
+
+/**
+ * The learner's conv2d, with webasm's trap for a read outside its memory (a WebAssembly RuntimeError thrown
+ * from inside gpu.js, with no word about the kata) turned into an error that names the mistake.
+ */
+const conv2d = (...args: Parameters<typeof learnerConv2d>): ReturnType<typeof learnerConv2d> => {
+  try {
+    return learnerConv2d(...args);
+  } catch (err) {
+    const trap = err instanceof Error && err.name === 'RuntimeError' && /out of bounds/.test(err.message); // WebAssembly.RuntimeError
+    if (!trap) throw err;
+    throw new Error(
+      'kata 10: reading outside the input (memory access out of bounds in webasm mode): the padded read is not bounds-checked — ' +
+        'read x only when 0 <= row < H and 0 <= col < W',
+      { cause: err },
+    );
+  }
+};
 
 describeEachGpuMode('10-conv-kernel: conv2d(gpu, x, weight, bias, { padding, stride })', (ctx) => {
   const { input, weight, bias } = CONV_EXAMPLE;

@@ -38,7 +38,7 @@ function convThreadFigure(): string {
     return Array.from({ length: h }, (_, i) => Array.from(t.data.subarray((z * h + i) * w, (z * h + i + 1) * w)));
   };
   return convFigure({
-    title: 'Thread (x=1, y=1, z=0) of conv2d, padding 1, stride 2: rows 1..3 of the padded image',
+    title: 'Thread (x=1, y=1, z=0) of conv2d, padding 1, stride 2: rows and columns 2..4 of the padded image (1..3 of the image)',
     input: plane(CONV_EXAMPLE.input, 0),
     kernel: plane(CONV_EXAMPLE.weight, 0),
     output: plane(CONV_EXAMPLE.paddedStrided, 0),

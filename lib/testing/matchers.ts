@@ -53,6 +53,16 @@ expect.extend({
 });
 
 /**
+ * For a test named after mistakes: fails only when `received` is the output of one of `mistakes`,
+ * naming it and its fix. A result that is wrong in some other way passes here and is left to the main
+ * tests, so a test named after one mistake never blames a learner for another.
+ */
+export function expectNoMistake(received: unknown, mistakes: readonly Mistake[], tol: Tolerance = FLOAT32): void {
+  const mistake = mistakes.find((m) => closeTo(received, m.output, tol));
+  if (mistake) expect.fail(`This is exactly the output of a known mistake: ${mistake.name}.\n${mistake.fix}`);
+}
+
+/**
  * Asserts that `call` throws an error of `type` whose message matches every pattern, e.g.
  * `expectError(() => conv2d(x, k, { stride: 0 }), RangeError, [/^conv2d:/, /stride/])`.
  * A stub's "not started" error is passed through unchanged, so the runner can say *not started*.
