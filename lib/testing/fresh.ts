@@ -8,6 +8,7 @@
  *     a view of one (`reshape` sharing `t.data`), not storage it keeps between calls (an output
  *     buffer at module level, which the next call overwrites).
  */
+import type { FloatArray, FloatTensor } from '../tensor';
 import { isNotStarted } from '../todo';
 import { inline } from './show';
 
@@ -181,4 +182,9 @@ export function expectFresh(fn: (...args: never[]) => unknown, args: Readonly<Re
       `${arg}${d.path} (was ${shown(d.was)}, now ${shown(d.now)}). Return new arrays (a copy), never the argument itself or a view of its data.`,
   );
   return r1;
+}
+
+/** A copy of a tensor with its own storage and the same float type: hand the code under test copies inside properties. */
+export function copyOf<D extends FloatArray>(t: FloatTensor<D>): FloatTensor<D> {
+  return { shape: [...t.shape], data: t.data.slice() as D };
 }

@@ -79,10 +79,7 @@ export function tensorOf(shape: readonly number[], value?: fc.Arbitrary<number> 
   return data.map((d) => tensor(shape, d));
 }
 
-/** A copy with its own storage: hand the code under test copies inside properties. */
-export function copyOf(t: Tensor): Tensor {
-  return tensor(t.shape, t.data);
-}
+export { copyOf } from './fresh';
 
 /** How many kernels this GPU instance has made so far (gpu.js keeps them in `gpu.kernels`). */
 export function kernelCount(gpu: GPU): number {

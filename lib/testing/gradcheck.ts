@@ -183,10 +183,7 @@ export function distinctTensor<D extends FloatArray>(shape: readonly number[], k
     .map((order) => ({ shape: [...shape], data: new kind(order.map((i) => (i - size / 2) * gap)) }));
 }
 
-/** A copy of a tensor (shape and data), to hand the code under test inside a property. */
-export function copyOf<D extends FloatArray>(t: FloatTensor<D>): FloatTensor<D> {
-  return { shape: [...t.shape], data: t.data.slice() as D };
-}
+export { copyOf } from './fresh';
 
 /** Asserts rel_error(analytic, numerical) <= 1e-7 on float64 data, saying which gradient and how far off. */
 export function expectGradient(name: string, analytic: FloatTensor, numerical: Float64Array): void {
