@@ -28,13 +28,9 @@ import type { Tensor } from '../tensor';
 import { isNotStarted, stubName } from '../todo';
 import { DivergedError, train, type EpochRecord, type Schedule, type TrainResult, type TrainSettings } from '../train/engine';
 import { KATA_15, type Target } from '../train/model';
+import { RECIPES, type RecipeName } from '../train/recipes';
 
-/** Named sets of settings. `lecture` is the lecture's code; `cosine` reaches 99 % within 10 epochs. */
-export const RECIPES = {
-  lecture: { lr: 0.01, momentum: 0.5, batch: 64, schedule: 'none', epochs: 10, about: "the lecture's: SGD lr 0.01, momentum 0.5, batch 64, constant rate" },
-  cosine: { lr: 0.05, momentum: 0.9, batch: 64, schedule: 'cosine', epochs: 10, about: 'SGD lr 0.05, momentum 0.9, batch 64, cosine schedule over the run (per epoch, as CosineAnnealingLR)' },
-} as const satisfies Record<string, { lr: number; momentum: number; batch: number; schedule: Schedule; epochs: number; about: string }>;
-export type RecipeName = keyof typeof RECIPES;
+
 
 const whole = (name: string, min: number) => (v: string) => {
   if (!/^\s*\d+\s*$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
