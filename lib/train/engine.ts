@@ -212,7 +212,7 @@ class Pool {
 
   async logits(count: number, classes: number): Promise<Float32Array> {
     const out = new Float32Array(count * classes);
-    const chunk = 500;
+    const chunk = 100; // small enough that a chunk's feature maps stay in cache
     let next = 0;
     await Promise.all(
       this.workers.map(async (w) => {
@@ -342,7 +342,7 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
 /** Logits of `count` images on this thread, in chunks. */
 function forwardAll(model: Model, params: Record<string, Tensor>, images: Float32Array, count: number): Float32Array {
   let out: Float32Array | undefined;
-  const chunk = 500;
+  const chunk = 100;
   for (let start = 0; start < count; start += chunk) {
     const end = Math.min(count, start + chunk);
     const y = model.forward(params, { shape: [end - start, 1, 28, 28], data: images.slice(start * IMAGE, end * IMAGE) });
