@@ -58,6 +58,7 @@ interface Options {
   seed: number;
   threads: number;
   limit?: number;
+  testLimit?: number;
   out?: string;
   save: boolean;
   reports: string;
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the initial weights and of every shuffle', whole('--seed', 0), 1)
     .option('--threads <n>', `worker threads sharing each batch (this machine has ${os.availableParallelism()} cores)`, whole('--threads', 1), Math.min(os.availableParallelism(), 8))
     .option('--limit <n>', 'train on the first n training images only (quick tries)', whole('--limit', 1))
+    .option('--test-limit <n>', 'test on the first n test images only', whole('--test-limit', 1))
     .option('--out <file.json>', 'where the weights go (default .kata/weights/<target>-<recipe>-seed<seed>.json)')
     .option('--no-save', 'do not save the weights')
     .option('--reports <dir>', 'where the curves (SVG) and history (JSON) go', fromRoot('reports', 'train'))
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     seed: o.seed,
     threads: o.threads,
     ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.testLimit ? { testLimit: o.testLimit } : {}),
   };
   const target: Target = o.solutions ? 'solutions' : 'katas';
   const name = `${target === 'katas' ? 'mine' : 'reference'}-${o.recipe}-seed${settings.seed}`;

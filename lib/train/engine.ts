@@ -34,6 +34,8 @@ export interface TrainSettings {
   readonly threads: number;
   /** Train on the first `limit` training images only (quick tries); all 60,000 by default. */
   readonly limit?: number;
+  /** Test on the first `testLimit` test images only; all 10,000 by default. */
+  readonly testLimit?: number;
 }
 
 export interface EpochRecord {
@@ -243,7 +245,7 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
   const k15 = loadKata15(target);
   const model: Model = loadModel(target, which);
   const trainSet = loadMnist('train', settings.limit ? { limit: settings.limit } : {});
-  const testSet = loadMnist('test');
+  const testSet = loadMnist('test', settings.testLimit ? { limit: settings.testLimit } : {});
   const random = seededRandom(settings.seed);
   const initial = model.init(random);
   // The parameters live in shared memory, so worker threads read every update without a copy.
