@@ -42,6 +42,8 @@ const nonNegative = (name: string) => (v: string) => {
   return n;
 };
 
+/** A path as the learner would type it: relative to the repository when inside it. */
+const shown = (file: string) => (path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file));
 const percent = (a: number, digits = 2) => `${(a * 100).toFixed(digits)}%`;
 const int = (n: number) => Math.round(n).toLocaleString('en');
 
@@ -185,7 +187,7 @@ async function main(): Promise<void> {
     result = await train(target, { kind: 'lecture' }, settings, {
       onStart: ({ threads, train: n, test }) => {
         threadsUsed = threads;
-        console.log(pc.dim(`${int(n)} training images, ${int(test)} test images, ${threads} thread${threads > 1 ? 's' : ''} (each batch split between them)`));
+        console.log(pc.dim(`${int(n)} training images, ${int(test)} test images, ${threads > 1 ? `${threads} threads (each batch split between them)` : '1 thread'}`));
       },
       onBatch: (p) => {
         if (tty) {
@@ -225,7 +227,7 @@ async function main(): Promise<void> {
       return;
     }
     if (error instanceof DivergedError || (error as Error)?.name === 'DivergedError') {
-      console.error(`${pc.red('diverged')}: ${(error as Error).message}${partialHistory.length && o.save ? `\nThe weights of epoch ${partialHistory.length} are in ${path.relative(ROOT, weightsFile)}.` : ''}`);
+      console.error(`${pc.red('diverged')}: ${(error as Error).message}${partialHistory.length && o.save ? `\nThe weights of epoch ${partialHistory.length} are in ${shown(weightsFile)}.` : ''}`);
       process.exitCode = 1;
       return;
     }
@@ -249,10 +251,10 @@ async function main(): Promise<void> {
     `\n${result.stopped ? pc.yellow('stopped') : pc.green('done')}: test accuracy ${pc.bold(last ? percent(last.testAccuracy) : '-')} after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}; training ${trainSeconds.toFixed(0)} s at ${int(images / Math.max(trainSeconds, 1e-9))} images/s on ${result.threads} thread${result.threads > 1 ? 's' : ''} (${result.seconds.toFixed(0)} s with the test passes)`,
   );
   if (o.save) {
-    const rel = path.relative(ROOT, weightsFile);
+    const rel = shown(weightsFile);
     console.log(`weights: ${rel} (+ .f32)\n  npm run mnist -- --weights ${rel}${target === 'solutions' ? ' --solutions' : ''}\n  npm run lab   (lists the weights in .kata/weights/)`);
   }
-  console.log(`curves:  ${path.relative(ROOT, svgFile)}\nhistory: ${path.relative(ROOT, jsonFile)}`);
+  console.log(`curves:  ${shown(svgFile)}\nhistory: ${shown(jsonFile)}`);
 }
 
 const partialHistory: EpochRecord[] = [];

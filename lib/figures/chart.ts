@@ -34,7 +34,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 /** "Nice" tick values covering [lo, hi]. */
 function ticks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
@@ -46,6 +46,7 @@ function ticks(lo: number, hi: number, count = 5): number[] {
 /** 1, 2 and 5 times powers of ten within [lo, hi] (lo > 0), for a logarithmic axis. */
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
+  if (!(lo > 0) || !Number.isFinite(hi) || !(hi >= lo)) return ticks(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 1, 3);
   for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
     for (const m of [1, 2, 5]) {
       const v = Number((m * 10 ** k).toPrecision(6));

@@ -318,6 +318,11 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
           break;
         }
       }
+      if (windowBatches > 0) {
+        lossCurve.push({ images: seen, loss: windowLoss / windowBatches }); // the epoch's last, shorter window
+        windowLoss = 0;
+        windowBatches = 0;
+      }
       const seconds = (performance.now() - t0) / 1000;
       const logits = pool ? await pool.logits(testSet.count, classes) : forwardAll(model, params, testSet.images, testSet.count);
       const test = score(logits, testSet.labels, classes);
