@@ -15,7 +15,7 @@ It holds two things, both computed by PyTorch on one thread:
          Linear(320,10)) from PyTorch's default initialisation under torch.manual_seed(seed), trained
          3 steps with the lecture's loop (zero_grad, CrossEntropyLoss, backward, SGD lr 0.01 momentum 0.5)
          on 3 fixed batches of 64 training images (their indices in `net.indices`): the initial weights,
-         the gradients of the first batch, the loss and number right of each batch, and the weights after
+         the gradients of each batch (.grad after its backward), the loss and number right of each batch, and the weights after
          every step.
 
 PyTorch's own error messages for bad SGD options are recorded in the provenance (`errors`).
@@ -126,8 +126,7 @@ def net_run(data_dir, seed):
         output = model(data)
         loss = criterion(output, target)
         loss.backward()
-        if step == 0:
-            tensors += [(f'net.grad.0.{k}', dict(model.named_parameters())[k].grad.clone()) for k, _ in PARAMS]
+        tensors += [(f'net.grad.{step}.{k}', dict(model.named_parameters())[k].grad.clone()) for k, _ in PARAMS]
         optimizer.step()
         losses.append(loss.item())
         correct.append(int((output.argmax(1) == target).sum().item()))
@@ -168,7 +167,7 @@ def main():
             'indices': 'torch.randperm(60000, generator=torch.Generator().manual_seed(seed))[:192] as 3 batches of 64 (net.indices [3, 64])',
             'loop': 'for each batch: optimizer.zero_grad(); loss = CrossEntropyLoss()(model(x), y); loss.backward(); optimizer.step()',
             'optimizer': 'torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)',
-            'tensors': 'net.init.NAME: initial weights; net.grad.0.NAME: .grad after the first backward; net.step.S.NAME: weights after step S (0, 1, 2); '
+            'tensors': 'net.init.NAME: initial weights; net.grad.S.NAME: .grad after the backward of batch S; net.step.S.NAME: weights after step S (0, 1, 2); '
                        'net.loss [3]: loss.item() of each batch; net.correct [3]: images of the batch predicted right (before its step)',
             'loss': losses,
             'correct': correct,
