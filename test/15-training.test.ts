@@ -395,7 +395,7 @@ const SCRIPT = [0, 0.5, 0.25, 0.75, 0.125, 0.999999, 0.0625, 0.875];
 /** What `(2·r − 1)·bound` gives for every parameter, drawn in PARAM_SHAPES order, with `bound` of each name. */
 function expectedInit(bound: (name: Name) => number): Net {
   const r = scripted(SCRIPT);
-  return Object.fromEntries(NAMES.map((k) => [k, { shape: SHAPES[k], data: Float32Array.from({ length: sizeOf(SHAPES[k]) }, () => (2 * r() - 1) * bound(k)) }])) as Net;
+  return Object.fromEntries(NAMES.map((k) => [k, { shape: SHAPES[k], data: Float32Array.from({ length: sizeOf(SHAPES[k]) }, () => (2 * r() - 1) * bound(k)) }])) as unknown as Net;
 }
 
 describe('15-training: initParams(random), PyTorch\'s default initialisation', () => {
