@@ -8,6 +8,7 @@
  *     const params = initParams(seededRandom(1));                  // model = Net()   (seededRandom: lib/random)
  *     const grads = zerosLikeParams(params);                       // every parameter's .grad
  *     const optimizer = sgd(params, grads, { lr: 0.01, momentum: 0.5 });
+ *     const random = seededRandom(2);                              // the shuffles' generator
  *     for (let epoch = 1; epoch <= 10; epoch++) {
  *       for (const batch of batches(shuffle(60000, random), 64)) { // DataLoader(shuffle=True, batch_size=64)
  *         const { x, targets } = ...the images and labels at `batch`...;
