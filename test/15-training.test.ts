@@ -742,6 +742,9 @@ describe('15-training: shuffle(n, random), a Fisher–Yates permutation', () => 
     expectError(() => shuffle(-1, seededRandom(1)), RangeError, [/^shuffle:/, /n/, /-1/]);
     expectError(() => shuffle(2.5, seededRandom(1)), RangeError, [/^shuffle:/, /2\.5/]);
     expectError(() => shuffle(3, 7 as unknown as () => number), TypeError, [/^shuffle:/, /random/]);
+    // a swap with position i + 1 would write past the end: a Uint32Array drops the write, and the order silently loses an index
+    expectError(() => shuffle(5, () => 1), RangeError, [/^shuffle:/, /random/, /\[0, 1\)/]);
+    expectError(() => shuffle(5, () => NaN), RangeError, [/^shuffle:/, /random/, /NaN/]);
   });
 });
 

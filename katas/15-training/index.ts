@@ -147,7 +147,8 @@ export function sgd(params: Record<string, Tensor>, grads: Record<string, Tensor
  * @param n      how many items, a whole number >= 0
  * @param random a function returning numbers in [0, 1), e.g. `seededRandom(epoch)`
  * @returns a new Uint32Array holding each of 0..n-1 once
- * @throws RangeError when n is not a whole number >= 0; TypeError when random is not a function
+ * @throws RangeError when n is not a whole number >= 0, or random() returns a number outside [0, 1)
+ *         (a swap out of range would silently corrupt the order); TypeError when random is not a function
  */
 export function shuffle(n: number, random: () => number): Uint32Array {
   return todo('15-training');
