@@ -12,6 +12,7 @@ import { multiChannelFigures } from './multi-channel';
 import { multiKernelFigures } from './multi-kernel';
 import { poolingFigures } from './pooling';
 import { tensorFigures } from './tensors';
+import { trainingFigures } from './training';
 
 export function figures(): Record<string, string> {
   return {
@@ -24,5 +25,6 @@ export function figures(): Record<string, string> {
     ...deviceFigures(),
     ...mnistFigures(),
     ...backwardFigures(),
+    ...trainingFigures(),
   };
 }
