@@ -17,7 +17,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kata-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const cli = (script: string, args: string[]) =>
-  spawnSync(process.execPath, ['-r', 'ts-node/register', `lib/cli/${script}.ts`, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
+  spawnSync(process.execPath, ['-r', 'ts-node/register', `lib/cli/${script}.ts`, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined }, timeout: 120_000 });
 const SMALL = ['--limit', '320', '--test-limit', '200'];
 
 interface Saved {
@@ -71,7 +71,7 @@ describe('npm run train', () => {
     const out = path.join(tmp, 'stopped.json');
     const child = spawn(process.execPath, ['-r', 'ts-node/register', 'lib/cli/train.ts', '--solutions', '--limit', '6400', '--test-limit', '200', '--epochs', '3', '--threads', '1', '--out', out, '--reports', tmp], {
       cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
     });
     let stdout = '';
     let stderr = '';

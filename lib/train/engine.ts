@@ -291,6 +291,8 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
             targets[i] = trainLabels[indices[i]];
           }
           r = model.gradients(params, { shape: [n, 1, 28, 28], data: x }, targets, grads);
+          // Let the event loop run (a Ctrl-C handler, a timer): one thread computes without awaiting otherwise.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (!Number.isFinite(r.loss)) {
           throw new DivergedError(`the loss became ${r.loss} in epoch ${e + 1} after ${images} images (learning rate ${optimizer.lr}): lower --lr, or check the gradients (katas 13, 14) and sgd (kata 15)`);
