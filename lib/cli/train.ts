@@ -55,7 +55,7 @@ interface Options {
   momentum?: number;
   batch?: number;
   schedule?: string;
-  weightDecay: number;
+  weightDecay?: number;
   nesterov?: boolean;
   seed: number;
   threads: number;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     .option('--momentum <mu>', 'momentum (default: the recipe\'s)', nonNegative('--momentum'))
     .option('--batch <n>', 'images per batch (default: the recipe\'s)', whole('--batch', 1))
     .option('--schedule <kind>', 'none, or cosine (default: the recipe\'s)')
-    .option('--weight-decay <w>', 'L2 weight decay', nonNegative('--weight-decay'), 0)
+    .option('--weight-decay <w>', 'L2 weight decay (default: the recipe\'s)', nonNegative('--weight-decay'))
     .option('--nesterov', 'Nesterov momentum')
     .option('--seed <n>', 'seed of the initial weights and of every shuffle', whole('--seed', 0), 1)
     .option('--threads <n>', `worker threads sharing each batch (this machine has ${os.availableParallelism()} cores)`, whole('--threads', 1), Math.min(os.availableParallelism(), 8))
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     momentum: o.momentum ?? recipe.momentum,
     batch: o.batch ?? recipe.batch,
     schedule,
-    weightDecay: o.weightDecay,
+    weightDecay: o.weightDecay ?? recipe.weightDecay,
     nesterov: Boolean(o.nesterov),
     seed: o.seed,
     threads: o.threads,
