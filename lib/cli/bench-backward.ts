@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     .option('--batch <n>', 'images per batch', '64')
     .option('--seconds <s>', 'seconds per measurement', '3')
     .option('--no-torch', 'skip PyTorch')
-    .parse()
+    .parse(process.argv.filter((a, i) => !(i === 2 && a === 'backward'))) // also run as `npm run bench -- backward`
     .opts<{ target: string; batch: string; seconds: string; torch: boolean }>();
   const batch = Number(opts.batch);
   const seconds = Number(opts.seconds);
