@@ -1,5 +1,7 @@
 /**
  * npm run bench [-- --quick] [-- --target katas]
+ * npm run bench -- train [--quick]      training, side by side with PyTorch and ConvNetJS (lib/cli/bench-train.ts)
+ * npm run bench -- backward             conv2's backward pass against PyTorch (lib/cli/bench-backward.ts)
  *
  * Side by side, in one process: the MNIST net's conv2 layer ([N, 10, 12, 12] → [N, 20, 8, 8]) and
  * its whole feature extractor ([N, 1, 28, 28] → [N, 20, 4, 4]) at batch 64 and 256, computed by
@@ -215,7 +217,14 @@ async function main(): Promise<void> {
   for (const g of gpus.values()) g.destroy();
 }
 
-main().catch((error: Error) => {
+const section = process.argv[2];
+const run =
+  section === 'train'
+    ? () => import('./bench-train').then((m) => m.benchTrain(process.argv.slice(3)))
+    : section === 'backward'
+      ? () => import('./bench-backward').then(() => undefined)
+      : main;
+run().catch((error: Error) => {
   console.error(error.stack ?? error.message);
   process.exit(1);
 });

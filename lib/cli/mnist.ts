@@ -6,6 +6,7 @@
  *   npm run mnist -- --solutions         the reference solution
  *   npm run mnist -- --device gpu        the gpu device (kata 11's kernels, lib/gpu.ts picks the mode)
  *   npm run mnist -- --image digit.png   classify your own handwriting
+ *   npm run mnist -- --weights FILE.json weights in the fixture format, e.g. saved by `npm run train`
  *
  * Prints accuracy next to the fixture's tfjs accuracy, the predictions that differ from tfjs's,
  * per-class accuracy, the confusion matrix, throughput next to tfjs cpu and wasm measured in the
@@ -40,6 +41,7 @@ interface Kata12 {
 
 interface Options {
   solutions?: boolean;
+  weights?: string;
   device: string;
   image?: string;
   limit?: string;
@@ -139,6 +141,38 @@ function weightsOf(fixture: Fixture): Record<string, Tensor> {
   return Object.fromEntries(PARAM_NAMES.map((k) => [k, fixture.get(k)]));
 }
 
+/** The reference fixture, or the weights named by --weights (checked: all six parameters, right shapes). */
+function loadWeights(file: string | undefined): Fixture {
+  if (file === undefined) return loadFixture(MNIST_FIXTURE);
+  const manifest = path.resolve(file);
+  if (!fs.existsSync(manifest)) {
+    const saved = fs.existsSync(fromRoot('.kata', 'weights')) ? fs.readdirSync(fromRoot('.kata', 'weights')).filter((f) => f.endsWith('.json')) : [];
+    console.error(`--weights: ${file} does not exist${saved.length ? `; weights saved by npm run train: ${saved.map((f) => `.kata/weights/${f}`).join(', ')}` : ' (npm run train saves weights in .kata/weights/)'}`);
+    throw new Stop();
+  }
+  let fixture: Fixture;
+  try {
+    fixture = loadFixture(manifest);
+  } catch (error) {
+    console.error(`--weights: ${file} is not a readable fixture: ${(error as Error).message}`);
+    throw new Stop();
+  }
+  const names = fixture.manifest.tensors.map((t) => t.name);
+  const missing = PARAM_NAMES.filter((k) => !names.includes(k));
+  if (missing.length) {
+    console.error(`--weights: ${file} lacks ${missing.join(', ')}; the lecture net needs ${PARAM_NAMES.join(', ')} (PyTorch's state_dict names)`);
+    throw new Stop();
+  }
+  return fixture;
+}
+
+/** Where the weights came from, for the report: the reference's provenance keeps it under `weights`. */
+function weightsInfo(fixture: Fixture): { framework: string; epoch: string } {
+  const p = fixture.manifest.provenance as Record<string, unknown>;
+  const w = (typeof p.weights === 'object' && p.weights !== null ? p.weights : p) as Record<string, unknown>;
+  return { framework: String(w.framework ?? ''), epoch: String(w.epoch ?? '') };
+}
+
 async function makeDevice(name: string): Promise<{ device: 'cpu' | GPU; label: string; done(): void }> {
   if (name === 'cpu') return { device: 'cpu', label: 'cpu', done: () => undefined };
   if (name !== 'gpu') {
@@ -207,7 +241,9 @@ function htmlReport(o: {
   set: MnistSet;
   timings: Timing[];
   differ: number[];
-  provenance: Record<string, unknown>;
+  weightsFile: string;
+  weightsFramework: string;
+  weightsEpoch: string;
 }): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
   const max = Math.max(...o.confusion.flatMap((r, i) => r.filter((_, j) => j !== i)), 1);
@@ -239,7 +275,7 @@ function htmlReport(o: {
 .bar{display:flex;gap:.6em;align-items:center;margin:.15em 0}.bar .d{width:1em;font-weight:bold}.track{display:inline-block;width:24em;height:1em;background:#eee}.fill{display:block;height:100%;background:#2e7d32}
 figure{display:inline-block;margin:.3em;text-align:center;font-size:12px}img{image-rendering:pixelated;border:1px solid #ccc}.bad{color:#c62828}table.t td{padding:.2em .8em}</style></head><body>
 <h1>Kata 12 on the MNIST test set</h1>
-<p>Target <b>${esc(o.target)}</b>, device <b>${esc(o.device)}</b>, weights from <code>test/fixtures/mnist-net</code> (${esc(String((o.provenance.weights as Record<string, unknown>)?.framework ?? ''))}, epoch ${esc(String((o.provenance.weights as Record<string, unknown>)?.epoch ?? ''))}).</p>
+<p>Target <b>${esc(o.target)}</b>, device <b>${esc(o.device)}</b>, weights from <code>${esc(o.weightsFile)}</code> (${esc(o.weightsFramework)}, epoch ${esc(o.weightsEpoch)}).</p>
 <p>Accuracy <b>${percent(o.accuracy)}</b> on ${o.set.count.toLocaleString('en')} images; tfjs with the same weights: ${percent(o.tfjsAccuracy)}. Predictions that differ from tfjs's: ${o.differ.length}${o.differ.length ? ` (images ${o.differ.slice(0, 20).join(', ')}${o.differ.length > 20 ? ', ...' : ''})` : ''}.</p>
 <h2>Confusion matrix</h2>${table}
 <h2>Accuracy per digit</h2>${bars}
@@ -250,6 +286,19 @@ figure{display:inline-block;margin:.3em;text-align:center;font-size:12px}img{ima
 }
 
 const BATCH = 500;
+
+let tfjsBackendUsed: string | undefined;
+
+/** tfjs's predictions with these weights (weights other than the reference carry none of their own). */
+async function tfjsPredictions(params: Record<string, Tensor>, set: MnistSet): Promise<Float32Array> {
+  tfjsBackendUsed = await useBackend('wasm');
+  const net = tfMnistNet(params);
+  try {
+    return Float32Array.from(net.predict({ shape: [set.count, 1, 28, 28], data: set.images }));
+  } finally {
+    net.dispose();
+  }
+}
 
 /** Classifies on this thread, batch by batch; returns the logits and the milliseconds spent in forward. */
 function classifyHere(target: string, net: { forward(x: Tensor): Tensor }, x: Tensor, progress: (count: number, ms: number) => void): { logits: Float32Array; ms: number } {
@@ -324,6 +373,7 @@ async function main(): Promise<void> {
     .description("Run kata 12's net on the real MNIST test set (or on your own digit)")
     .option('--solutions', 'run the reference solution instead of katas/')
     .option('--device <name>', 'cpu, or gpu (kata 11 on gpu.js)', 'cpu')
+    .option('--weights <file.json>', 'weights in the fixture format (a manifest .json next to its .f32), e.g. from npm run train (default: test/fixtures/mnist-net)')
     .option('--image <png>', 'classify one PNG of a handwritten digit')
     .option('--limit <n>', 'classify only the first n test images')
     .option('--threads <n>', `worker threads for the cpu device (default 1, the main thread; this machine has ${os.availableParallelism()} cores)`, '1')
@@ -339,7 +389,7 @@ async function main(): Promise<void> {
   }
   const target = opts.solutions ? 'solutions' : 'katas';
   const kata = loadKata(target);
-  const fixture = loadFixture(MNIST_FIXTURE);
+  const fixture = loadWeights(opts.weights);
   const params = weightsOf(fixture);
   // A stub says so in one line before anything else is printed.
   guarded(target, () => kata.mnistNet(params, 'cpu').forward(kata.toInput(new Uint8Array(784))));
@@ -362,6 +412,7 @@ async function classifySet(kata: Kata12, target: string, fixture: Fixture, param
   const loadMs = performance.now() - tLoad;
   const n = set.count;
   console.log(`${pc.bold(`kata 12 (${target}/${SLUG})`)} on ${n.toLocaleString('en')} MNIST test images, device ${dev.label}; data loaded and checked in ${loadMs.toFixed(0)} ms`);
+  console.log(pc.dim(`weights: ${opts.weights ?? 'test/fixtures/mnist-net.json'} (${weightsInfo(fixture).framework || 'unknown'}${weightsInfo(fixture).epoch ? `, epoch ${weightsInfo(fixture).epoch}` : ''})`));
   const x = guarded(target, () => kata.toInput(set.pixels));
   const net = guarded(target, () => kata.mnistNet(params, dev.device));
   guarded(target, () => net.forward({ shape: [8, 1, 28, 28], data: x.data.slice(0, 8 * 784) })); // warm-up (and compiles gpu kernels)
@@ -387,10 +438,10 @@ async function classifySet(kata: Kata12, target: string, fixture: Fixture, param
   const labels = set.labels;
   const correct = pred.filter((p, i) => p === labels[i]).length;
   const accuracy = correct / n;
-  const tfPred = fixture.get('predictions').data;
+  const tfPred = fixture.manifest.tensors.some((t) => t.name === 'predictions') ? fixture.get('predictions').data : await tfjsPredictions(params, set);
   const tfjsAccuracy = Array.from(tfPred.subarray(0, n)).filter((p, i) => p === labels[i]).length / n;
   const differ = pred.map((p, i) => (p === tfPred[i] ? -1 : i)).filter((i) => i >= 0);
-  const tfBackend = String((fixture.manifest.provenance.tfjs as Record<string, unknown>)?.backend ?? 'tfjs');
+  const tfBackend = String((fixture.manifest.provenance.tfjs as Record<string, unknown>)?.backend ?? tfjsBackendUsed ?? 'tfjs');
 
   console.log(`\naccuracy ${pc.bold(percent(accuracy))} (${correct}/${n})   tfjs (${tfBackend}) with the same weights: ${percent(tfjsAccuracy)}`);
   if (differ.length === 0) console.log(pc.green(`every prediction equals tfjs's`));
@@ -444,7 +495,7 @@ async function classifySet(kata: Kata12, target: string, fixture: Fixture, param
   if (opts.report) {
     fs.mkdirSync(opts.out, { recursive: true });
     const file = path.join(opts.out, `mnist-${target}-${opts.device}.html`);
-    fs.writeFileSync(file, htmlReport({ target, device: dev.label, accuracy, tfjsAccuracy, confusion, perClass, wrong, pred, set, timings, differ, provenance: fixture.manifest.provenance }));
+    fs.writeFileSync(file, htmlReport({ target, device: dev.label, accuracy, tfjsAccuracy, confusion, perClass, wrong, pred, set, timings, differ, weightsFile: opts.weights ?? 'test/fixtures/mnist-net.json', weightsFramework: weightsInfo(fixture).framework, weightsEpoch: weightsInfo(fixture).epoch }));
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
   }
 }

@@ -9,8 +9,14 @@ The lecture's MNIST net in PyTorch, for the reference fixtures of kata 12 (run b
   check  loads the weights stored in a fixture, runs them through PyTorch, and compares PyTorch's logits
          with the tfjs logits stored in the same fixture.
 
+  curve  trains the net with any recipe (learning rate, momentum, batch, cosine schedule) and prints one JSON
+         line per epoch (test accuracy, seconds, images/s); with --steps N it times N training steps only
+         (used by `npm run bench -- train` and to check `npm run train`'s recipes against PyTorch).
+
 Usage: mnist_torch.py train --data DIR --out DIR [--epochs 12] [--seed 1] [--keep 0.987]
        mnist_torch.py check --data DIR --fixture FILE.json [--tolerance 1e-5]
+       mnist_torch.py curve --data DIR [--epochs 10] [--lr 0.01] [--momentum 0.5] [--batch 64]
+                            [--weight-decay 0] [--nesterov] [--schedule none|cosine] [--seed 1] [--threads 1] [--steps N]
 """
 import argparse
 import datetime
@@ -209,6 +215,55 @@ def check(args):
         sys.exit(f'PyTorch logits differ from the fixture by {diff:.3g} ({scaled:.3g} scaled by max(1, |logit|); tolerance {args.tolerance})')
 
 
+def curve(args):
+    """One JSON line per epoch: the recipe's test accuracy in PyTorch, to set next to `npm run train`'s."""
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    x_train, y_train = load(args.data, 'train')
+    x_test, y_test = load(args.data, 't10k')
+    g = torch.Generator().manual_seed(args.seed)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=args.batch, shuffle=True, generator=g)
+    model = Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay, nesterov=args.nesterov)
+    # CosineAnnealingLR stepped once per epoch: lr_e = lr (1 + cos(pi e / epochs)) / 2 for epoch e = 0, 1, ...
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs) if args.schedule == 'cosine' else None
+    criterion = nn.CrossEntropyLoss()
+    info = {'framework': f'PyTorch {torch.__version__}', 'threads': torch.get_num_threads(), 'lr': args.lr, 'momentum': args.momentum,
+            'weightDecay': args.weight_decay, 'nesterov': args.nesterov, 'batch': args.batch, 'schedule': args.schedule, 'seed': args.seed}
+    if args.steps:
+        model.train()
+        done, images, t0 = 0, 0, None
+        for data, target in loader:
+            if done == 5:  # warm-up steps are not timed
+                t0, images = time.time(), 0
+            optimizer.zero_grad()
+            criterion(model(data), target).backward()
+            optimizer.step()
+            done += 1
+            images += len(target)
+            if done >= args.steps + 5:
+                break
+        seconds = time.time() - t0
+        print(json.dumps({**info, 'steps': args.steps, 'images': images, 'seconds': seconds, 'imagesPerSecond': images / seconds}), flush=True)
+        return
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        t0, total = time.time(), 0.0
+        for data, target in loader:
+            optimizer.zero_grad()
+            loss = criterion(model(data), target)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        seconds = time.time() - t0
+        acc = accuracy(model, x_test, y_test)
+        lr = optimizer.param_groups[0]['lr']
+        if scheduler:
+            scheduler.step()
+        print(json.dumps({**info, 'epoch': epoch, 'lr': lr, 'loss': total / len(loader), 'accuracy': acc, 'seconds': seconds,
+                          'imagesPerSecond': len(x_train) / seconds}), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='command', required=True)
@@ -225,8 +280,20 @@ def main():
     c.add_argument('--fixture', required=True)
     c.add_argument('--tolerance', type=float, default=1e-5)
     c.add_argument('--threads', type=int, default=1)
+    v = sub.add_parser('curve')
+    v.add_argument('--data', required=True)
+    v.add_argument('--epochs', type=int, default=10)
+    v.add_argument('--lr', type=float, default=0.01)
+    v.add_argument('--momentum', type=float, default=0.5)
+    v.add_argument('--batch', type=int, default=64)
+    v.add_argument('--schedule', choices=['none', 'cosine'], default='none')
+    v.add_argument('--seed', type=int, default=1)
+    v.add_argument('--threads', type=int, default=1)
+    v.add_argument('--weight-decay', type=float, default=0.0)
+    v.add_argument('--nesterov', action='store_true')
+    v.add_argument('--steps', type=int, default=0)
     args = p.parse_args()
-    train(args) if args.command == 'train' else check(args)
+    {'train': train, 'check': check, 'curve': curve}[args.command](args)
 
 
 if __name__ == '__main__':
