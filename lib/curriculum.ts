@@ -214,7 +214,7 @@ export const curriculum: readonly Kata[] = [
     title: 'Your own network (the homework)',
     concept: 'A network as data: a typed list of layers, shape inference that fails early, parameters and multiply-adds counted, and any such net trained with your katas.',
     points: 20,
-    dependsOn: ['12-mnist-net', '13-backward-head', '14-backward-conv'],
+    dependsOn: ['12-mnist-net', '13-backward-head', '14-backward-conv', '15-training'],
     hints: [
       "Start with describeNet: walk the layers carrying the current shape (without N), [C, H, W] until flatten and [F] after it. conv gives [out, floor((H + 2p - k) / s) + 1, ...] (padding 0 and stride 1 when absent), pool gives [C, floor((H - size) / stride) + 1, ...] (stride = size when absent), relu keeps the shape, flatten gives [C*H*W], linear gives [out]. Check each layer against the shape it receives BEFORE computing its output, and name the layer by its index from 0: `layer 7 (linear) expects 320 inputs, but the previous layer gives 500`.",
       'Parameters: conv out*in*k*k + out, linear out*in + out (the biases count). Multiply-adds for one image: conv out*H\'*W\' * in*k*k (every OUTPUT cell is one dot product, padding zeros included), linear in*out, nothing for pool, relu and flatten. countParams and countMacs are sums over describeNet. initNetwork names parameters `${index}.weight` and `${index}.bias` and draws (2*random() - 1) / sqrt(fan_in) for each, weight then bias, layer by layer, with fan_in = in*k*k (conv) or in (linear).',

@@ -10,8 +10,9 @@
  * - float64 forwards written in lib/testing/gradcheck.ts (conv2d64, maxPool2d64, relu64, linear64,
  *   crossEntropy64), chained here by the spec: random specs' logits (1e-9 relative), and central
  *   differences of the loss for a gradient check of networkGradients (rel_error <= 1e-7);
- * - the learner's own katas 12, 13 and 14, chained by hand for the lecture's net: networkGradients must
- *   give what they give (the same functions, wired by the spec).
+ * - the learner's own katas 12, 13 and 14, chained by hand for the lecture's net, and kata 15's
+ *   initParams and accumulateGradients: LECTURE_NET must give what they give (the same functions,
+ *   wired by the spec).
  *
  * Layers are numbered from 0 in messages and parameter names, as nn.Sequential numbers them.
  */
@@ -32,10 +33,12 @@ import {
 import { conv2d as kataConv2d, flatten as kataFlatten, linear as kataLinear, maxPool2d as kataMaxPool2d, relu as kataRelu } from '@kata/12-mnist-net';
 import { crossEntropy as kataCrossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '@kata/13-backward-head';
 import { conv2dBackwardInput, conv2dBackwardWeight, maxPool2dBackward } from '@kata/14-backward-conv';
+import { accumulateGradients, initParams } from '@kata/15-training';
 import { loadFixture } from '../lib/fixtures';
 import { loadMnist } from '../lib/mnist/node';
 import { MNIST_FIXTURE } from '../lib/reference/make-mnist-fixtures';
 import { fromRoot } from '../lib/paths';
+import { seededRandom } from '../lib/random';
 import { sizeOf, tensor, type FloatTensor, type Tensor } from '../lib/tensor';
 import { EXACT, FLOAT32, type Tolerance } from '../lib/testing/compare';
 import { expectFresh } from '../lib/testing/fresh';
@@ -180,6 +183,9 @@ const specCase: fc.Arbitrary<SpecCase> = fc
 
 /** Relative tolerance for float64 results that went through several layers in another order. */
 const FLOAT64_CHAIN: Tolerance = { atol: 1e-9, rtol: 1e-9 };
+
+/** The lecture's names (kata 12) as LECTURE_NET's: conv1 is layer 0, conv2 layer 3, fc layer 7. */
+const LECTURE_NAMES: Record<string, string> = { 'conv1.weight': '0.weight', 'conv1.bias': '0.bias', 'conv2.weight': '3.weight', 'conv2.bias': '3.bias', 'fc.weight': '7.weight', 'fc.bias': '7.bias' };
 
 // ---- describeNet, countParams, countMacs -----------------------------------------------------------
 
@@ -387,6 +393,12 @@ describe('16-your-network: initNetwork(spec, random)', () => {
     expect(params['7.bias'].data[9]).toBeCloseTo(at(5280 + 3200 + 9) / Math.sqrt(320), 6);
   });
 
+  it("LECTURE_NET draws exactly kata 15's initParams from the same seed (the lecture's conv1, conv2, fc are layers 0, 3, 7)", () => {
+    const ours = initNetwork(LECTURE_NET, seededRandom(5));
+    const lecture = initParams(seededRandom(5)) as Record<string, Tensor>;
+    for (const [from, to] of Object.entries(LECTURE_NAMES)) expect(ours[to], to).toBeCloseToTensor(lecture[from], EXACT);
+  });
+
   it('with a seeded random: values fill the whole range ±1/√fan_in and stay inside it', () => {
     const params = initNetwork(HOMEWORK_NET, lcg(3));
     const bounds: Record<string, number> = { '0.weight': 1 / 3, '2.weight': 1 / Math.sqrt(72), '6.weight': 1 / 28 };
@@ -480,9 +492,6 @@ describe('16-your-network: conv2dForward(x, weight, bias, options), maxPool2dFor
 });
 
 // ---- networkForward -----------------------------------------------------------------------------
-
-/** The lecture's names (kata 12) as LECTURE_NET's: conv1 is layer 0, conv2 layer 3, fc layer 7. */
-const LECTURE_NAMES: Record<string, string> = { 'conv1.weight': '0.weight', 'conv1.bias': '0.bias', 'conv2.weight': '3.weight', 'conv2.bias': '3.bias', 'fc.weight': '7.weight', 'fc.bias': '7.bias' };
 
 describe('16-your-network: networkForward(spec, params, x)', () => {
   it("gives PyTorch's logits for every fixture net (nn.Sequential with the same weights; padding, strides, overlapping pools, two linear layers)", () => {
@@ -609,6 +618,21 @@ describe('16-your-network: networkGradients(spec, params, x, targets, grads)', (
     const want = lectureChain(params, x, targets);
     expect(got.loss).toBeCloseTo(want.loss, 5);
     for (const k of Object.keys(want.grads)) expect(grads[k], k).toBeCloseToTensor(want.grads[k], FLOAT32);
+  });
+
+  it("LECTURE_NET gives kata 15's accumulateGradients (loss, correct and every gradient, added into grads)", () => {
+    const params = initNetwork(LECTURE_NET, seededRandom(21));
+    const random = seededRandom(22);
+    const x = tensor([8, 1, 28, 28], Array.from({ length: 8 * 784 }, () => 4 * random() - 1));
+    const targets = [0, 1, 2, 3, 4, 5, 6, 7];
+    const grads = zerosOf(params);
+    const got = networkGradients(LECTURE_NET, params, x, targets, grads);
+    const lectureParams = Object.fromEntries(Object.entries(LECTURE_NAMES).map(([from, to]) => [from, params[to]])) as Parameters<typeof accumulateGradients>[0];
+    const lectureGrads = Object.fromEntries(Object.entries(LECTURE_NAMES).map(([from, to]) => [from, tensor(params[to].shape)])) as Parameters<typeof accumulateGradients>[3];
+    const want = accumulateGradients(lectureParams, x, targets, lectureGrads);
+    expect(got.loss).toBeCloseTo(want.loss, 5);
+    expect(got.correct).toBe(want.correct);
+    for (const [from, to] of Object.entries(LECTURE_NAMES)) expect(grads[to], to).toBeCloseToTensor((lectureGrads as Record<string, Tensor>)[from], FLOAT32);
   });
 
   it('gradient check in float64: every gradient agrees with central differences (h = 2^-16) of the loss of an independent float64 chain (rel_error <= 1e-5)', () => {
