@@ -209,6 +209,19 @@ export const curriculum: readonly Kata[] = [
     ],
   },
   {
+    id: '15',
+    slug: '15-training',
+    title: 'Training',
+    concept: "The lecture's training loop: PyTorch's default initialisation, gradients added up batch by batch, SGD with momentum exactly as torch.optim.SGD steps, zero_grad, a seeded shuffle and batches of 64.",
+    points: 20,
+    dependsOn: ['12-mnist-net', '13-backward-head', '14-backward-conv'],
+    hints: [
+      'initParams: for each name of PARAM_SHAPES, the bound is 1 / Math.sqrt(fanIn), where fanIn is the size of ONE row of that layer\'s weight (1·5·5 for conv1, 10·5·5 for conv2, 320 for fc), for the bias too; each value is (2 * random() - 1) * bound. shuffle is Fisher–Yates: for i from n - 1 down to 1, j = Math.floor(random() * (i + 1)), swap. batches cuts the order into copies of `size` (the last one shorter).',
+      'accumulateGradients runs the forward pass of kata 12 layer by layer, keeping each layer\'s input, then the backward passes in reverse: crossEntropyBackward, linearBackward, reluBackward, maxPool2dBackward, conv2dBackward, reluBackward, maxPool2dBackward, conv2dBackwardWeight (conv1 needs no dx). flatten\'s backward is the same numbers with the shape [N, 20, 4, 4]. ADD each gradient into grads[name] (+=): backward accumulates.',
+      'sgd keeps one Float32Array buffer PER PARAMETER, created on the first step as a copy of d = g + weightDecay·p; later steps do buf = momentum·buf + (1 - dampening)·d. The step is p -= lr·(nesterov ? d + momentum·buf : buf) with the lr read at each step (optimizer.lr); with momentum 0 it is p -= lr·d. zeroGrad fills every gradient with 0 in place; trainStep is zeroGrad, accumulateGradients, step.',
+    ],
+  },
+  {
     id: '16',
     slug: '16-your-network',
     title: 'Your own network (the homework)',

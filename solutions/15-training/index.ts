@@ -5,10 +5,14 @@
  * The lecture's training loop, piece by piece, on the net of kata 12 and the backward passes of
  * katas 13 and 14:
  *
- *     for (const batch of batches(shuffle(60000, random), 64)) {
- *       optimizer.zeroGrad();                                  // optimizer.zero_grad()
- *       accumulateGradients(params, x, targets, grads);        // loss = criterion(model(x), y); loss.backward()
- *       optimizer.step();                                      // optimizer.step()
+ *     const params = initParams(seededRandom(1));                  // model = Net()   (seededRandom: lib/random)
+ *     const grads = zerosLikeParams(params);                       // every parameter's .grad
+ *     const optimizer = sgd(params, grads, { lr: 0.01, momentum: 0.5 });
+ *     for (let epoch = 1; epoch <= 10; epoch++) {
+ *       for (const batch of batches(shuffle(60000, random), 64)) { // DataLoader(shuffle=True, batch_size=64)
+ *         const { x, targets } = ...the images and labels at `batch`...;
+ *         trainStep(params, grads, optimizer, x, targets);          // zero_grad(); loss.backward(); step()
+ *       }
  *     }
  *
  * `grads` plays the part of every parameter's `.grad`: same names, same shapes. As in PyTorch,
@@ -97,11 +101,11 @@ export function zerosLikeParams<K extends string>(params: Record<K, Tensor>): Re
 }
 
 /** Adds `from` into `into`, element by element. */
-const addInto = (into: Tensor, from: { readonly data: ArrayLike<number> }): void => {
+function addInto(into: Tensor, from: { readonly data: ArrayLike<number> }): void {
   const a = into.data;
   const b = from.data;
   for (let i = 0; i < a.length; i++) a[i] += b[i];
-};
+}
 
 /**
  * `loss = criterion(model(x), targets); loss.backward()` for the lecture's net: the forward pass of
@@ -264,4 +268,47 @@ export function shuffle(n: number, random: () => number): Uint32Array {
     order[j] = t;
   }
   return order;
+}
+
+/**
+ * The batches of one epoch: `order` cut into pieces of `size`, in order, the last one shorter when
+ * `size` does not divide its length (as `DataLoader(batch_size=64)` does: 60,000 images give 937
+ * batches of 64 and one of 32, none dropped).
+ *
+ * @param order the indices of the epoch, e.g. `shuffle(60000, random)`
+ * @param size  images per batch, a whole number >= 1
+ * @returns new arrays (copies, not views of `order`), ceil(order.length / size) of them
+ * @throws RangeError when size is not a whole number >= 1
+ *
+ * @example
+ * batches(Uint32Array.of(4, 0, 3, 1, 2), 2) // [[4, 0], [3, 1], [2]]
+ */
+export function batches(order: ArrayLike<number>, size: number): Uint32Array[] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batches: size must be a whole number >= 1, but got ${String(size)}`);
+  if (order === null || typeof order !== 'object' || typeof order.length !== 'number') throw new TypeError(`batches: order must be an array of indices, but got ${String(order)}`);
+  const out: Uint32Array[] = [];
+  for (let start = 0; start < order.length; start += size) out.push(Uint32Array.from({ length: Math.min(size, order.length - start) }, (_, i) => order[start + i]));
+  return out;
+}
+
+/**
+ * One step of the lecture's loop on one batch:
+ *
+ *     optimizer.zero_grad()                       optimizer.zeroGrad()
+ *     loss = criterion(model(x), targets)         accumulateGradients(params, x, targets, grads)
+ *     loss.backward()
+ *     optimizer.step()                            optimizer.step()
+ *
+ * @param params    the parameters the optimizer updates (in place)
+ * @param grads     their gradients, the record the optimizer reads
+ * @param optimizer `sgd(params, grads, options)`
+ * @param x         [N, 1, 28, 28] normalised images
+ * @param targets   N labels in 0..9
+ * @returns the batch's mean loss and how many images were right, both BEFORE this step's update
+ */
+export function trainStep(params: Params, grads: Grads, optimizer: Optimizer, x: Tensor, targets: ArrayLike<number>): BatchResult {
+  optimizer.zeroGrad();
+  const result = accumulateGradients(params, x, targets, grads);
+  optimizer.step();
+  return result;
 }
