@@ -74,7 +74,7 @@ function lectureNetFigure(): string {
   const title = "LECTURE_NET, layer by layer: shapes (without N), parameters and multiply-adds of one image";
   const rows = infer(LECTURE.input, LECTURE.layers);
   const columns = [{ label: 'input', shape: LECTURE.input, params: 0, macs: 0 }, ...rows];
-  const colW = 138;
+  const colW = 146;
   const left = 20;
   const mapTop = 60;
   const mapH = 3 * 28 + 24; // room for the largest block and its shadows
