@@ -441,9 +441,9 @@ describe('16-your-network: conv2dForward(x, weight, bias, options), maxPool2dFor
     });
   });
 
-  it('random convolutions with padding and stride agree with a float64 Conv2d (1-6 kernels, 1-3 channels, bias per kernel)', () => {
+  it('random convolutions with padding and stride agree with a float64 Conv2d (1-6 kernels of 1x1 to 5x5, 1-3 channels, bias per kernel; float64 and float32)', () => {
     const convCase = fc
-      .record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 4 }), p: fc.integer({ min: 0, max: 2 }), s: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 0, max: 5 }), w: fc.integer({ min: 0, max: 5 }) })
+      .record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 5 }), p: fc.integer({ min: 0, max: 2 }), s: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 0, max: 5 }), w: fc.integer({ min: 0, max: 5 }) })
       .chain(({ n, c, m, k, p, s, h, w }) => {
         const [hh, ww] = [Math.max(1, k - 2 * p + h), Math.max(1, k - 2 * p + w)];
         return fc.record({ x: floatTensor([n, c, hh, ww], Float64Array), weight: floatTensor([m, c, k, k], Float64Array), bias: floatTensor([m], Float64Array), padding: fc.constant(p), stride: fc.constant(s) });
@@ -453,8 +453,14 @@ describe('16-your-network: conv2dForward(x, weight, bias, options), maxPool2dFor
       const [n, , h, w] = x.shape;
       const [m, , k] = weight.shape;
       const shape = [n, m, Math.floor((h + 2 * padding - k) / stride) + 1, Math.floor((w + 2 * padding - k) / stride) + 1];
+      const want = { shape, data: Array.from(conv2d64(x, weight, bias, padding, stride)) };
       expect(y.data).toBeInstanceOf(Float64Array);
-      expect(y).toBeCloseToTensor({ shape, data: Array.from(conv2d64(x, weight, bias, padding, stride)) }, EXACT);
+      expect(y).toBeCloseToTensor(want, EXACT);
+      // float32 too (the sums are exact in float32; only the result is rounded to float32): a fast path for float32 must agree
+      const f32 = (t: T64): Tensor => ({ shape: [...t.shape], data: Float32Array.from(t.data) });
+      const y32 = conv2dForward(f32(x), f32(weight), f32(bias), { padding, stride });
+      expect(y32.data, 'float32 in gives float32 out').toBeInstanceOf(Float32Array);
+      expect(y32, 'float32').toBeCloseToTensor(want, { atol: 1e-6, rtol: 1e-7 });
     });
   });
 

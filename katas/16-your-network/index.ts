@@ -26,7 +26,7 @@
 import { checkInteger, describe } from '../../lib/matrix';
 import { checkFloatTensor, sizeOf, zerosLike, type FloatArray, type FloatTensor, type Tensor } from '../../lib/tensor';
 import { todo } from '../../lib/todo';
-import type { ParamName } from '../12-mnist-net';
+import { conv2d as kata12Conv2d, type ParamName } from '../12-mnist-net';
 import { crossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '../13-backward-head';
 import { conv2dBackwardInput, conv2dBackwardWeight, maxPool2dBackward } from '../14-backward-conv';
 

@@ -26,7 +26,7 @@
 import { checkInteger, describe } from '../../lib/matrix';
 import { checkFloatTensor, sizeOf, zerosLike, type FloatArray, type FloatTensor, type Tensor } from '../../lib/tensor';
 import { todo } from '../../lib/todo';
-import type { ParamName } from '../12-mnist-net';
+import { conv2d as kata12Conv2d, type ParamName } from '../12-mnist-net';
 import { crossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '../13-backward-head';
 import { conv2dBackwardInput, conv2dBackwardWeight, maxPool2dBackward } from '../14-backward-conv';
 
@@ -393,6 +393,21 @@ export function conv2dForward<D extends FloatArray>(x: FloatTensor<D>, weight: F
   const bd = bias.data;
   const kk = c * kh * kw; // the values one window holds
   const pp = oh * ow; // windows per image
+  if (s === 1 && kw === 5 && xd instanceof Float32Array) {
+    // Float32, stride 1, 5-wide kernels (the lecture's convs): kata 12's conv2d, whose sliding window of
+    // five is twice as fast as gathering windows (measured; for 3x3 kernels the rows below are faster),
+    // on a zero-padded copy of x when there is padding.
+    let input: Tensor = x as FloatTensor<Float32Array>;
+    if (p > 0) {
+      const [hp, wp] = [h + 2 * p, w + 2 * p];
+      const padded = new Float32Array(n * c * hp * wp);
+      for (let plane = 0; plane < n * c; plane++) {
+        for (let r = 0; r < h; r++) padded.set(xd.subarray((plane * h + r) * w, (plane * h + r + 1) * w), (plane * hp + r + p) * wp + p);
+      }
+      input = { shape: [n, c, hp, wp], data: padded };
+    }
+    return kata12Conv2d(input, weight as FloatTensor<Float32Array>, bias as FloatTensor<Float32Array>) as FloatTensor<D>;
+  }
   // rows[q][k]: the input value that kernel cell k meets in window q (0 in the padding), so that every
   // output is a dot product of two contiguous rows: rows[q] with weight[o] ("im2col").
   const rows = new Float64Array(pp * kk);
