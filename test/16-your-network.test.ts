@@ -551,6 +551,9 @@ describe('16-your-network: networkForward(spec, params, x)', () => {
     expectError(() => networkForward(net.spec, { ...params, 'fc.weight': tensor([5, 54]) }, x), TypeError, [/Unexpected key\(s\): "fc\.weight"/, /0\.weight, 0\.bias, 3\.weight/]);
     expectError(() => networkForward(net.spec, { ...params, '7.weight': tensor([54, 5]) }, x), RangeError, [/size mismatch for params\["7\.weight"\]/, /\[5, 54\]/, /\[54, 5\]/]);
     expectError(() => networkForward(net.spec, to64(params) as unknown as Params, x), TypeError, [/Float64Array/, /Float32Array/]);
+    const lecture = initNetwork(LECTURE_NET, lcg(2));
+    const named = Object.fromEntries(Object.entries(LECTURE_NAMES).map(([from, to]) => [from, lecture[to]]));
+    expectError(() => networkForward(LECTURE_NET, named, tensor([1, 1, 28, 28])), TypeError, [/Missing key\(s\): "0\.weight"/, /Unexpected key\(s\): "conv1\.weight"/, /layers 0, 3 and 7/]);
   });
 
   it("an input that is not [N, ...spec.input]", () => {

@@ -322,7 +322,8 @@ function checkParams(fn: string, what: string, spec: NetSpec, infos: readonly La
     throw new TypeError(
       `${fn}: Error(s) in ${what}: ` +
         [missing.length ? `Missing key(s): ${list(missing)}` : '', unexpected.length ? `Unexpected key(s): ${list(unexpected)}` : ''].filter(Boolean).join('. ') +
-        ` (the spec's parameters are named after their layer's index: ${[...shapes.keys()].join(', ')})`,
+        ` (the spec's parameters are named after their layer's index: ${[...shapes.keys()].join(', ')})` +
+        (unexpected.some((k) => k in LECTURE_PARAM_NAMES) ? "; kata 12's conv1, conv2 and fc are layers 0, 3 and 7 of LECTURE_NET: rename them with LECTURE_PARAM_NAMES" : ''),
     );
   }
   for (const [key, shape] of shapes) {
