@@ -28,13 +28,9 @@ import type { Tensor } from '../tensor';
 import { isNotStarted, stubName } from '../todo';
 import { DivergedError, train, type EpochRecord, type Schedule, type TrainResult, type TrainSettings } from '../train/engine';
 import { KATA_15, type Target } from '../train/model';
+import { RECIPES, type RecipeName } from '../train/recipes';
 
-/** Named sets of settings. `lecture` is the lecture's code; `cosine` reaches 99 % within 10 epochs. */
-export const RECIPES = {
-  lecture: { lr: 0.01, momentum: 0.5, batch: 64, schedule: 'none', epochs: 10, about: "the lecture's: SGD lr 0.01, momentum 0.5, batch 64, constant rate" },
-  cosine: { lr: 0.05, momentum: 0.9, batch: 64, schedule: 'cosine', epochs: 10, about: 'SGD lr 0.05, momentum 0.9, batch 64, cosine schedule over the run (per epoch, as CosineAnnealingLR)' },
-} as const satisfies Record<string, { lr: number; momentum: number; batch: number; schedule: Schedule; epochs: number; about: string }>;
-export type RecipeName = keyof typeof RECIPES;
+
 
 const whole = (name: string, min: number) => (v: string) => {
   if (!/^\s*\d+\s*$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
@@ -62,6 +58,7 @@ interface Options {
   seed: number;
   threads: number;
   limit?: number;
+  testLimit?: number;
   out?: string;
   save: boolean;
   reports: string;
@@ -116,6 +113,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the initial weights and of every shuffle', whole('--seed', 0), 1)
     .option('--threads <n>', `worker threads sharing each batch (this machine has ${os.availableParallelism()} cores)`, whole('--threads', 1), Math.min(os.availableParallelism(), 8))
     .option('--limit <n>', 'train on the first n training images only (quick tries)', whole('--limit', 1))
+    .option('--test-limit <n>', 'test on the first n test images only', whole('--test-limit', 1))
     .option('--out <file.json>', 'where the weights go (default .kata/weights/<target>-<recipe>-seed<seed>.json)')
     .option('--no-save', 'do not save the weights')
     .option('--reports <dir>', 'where the curves (SVG) and history (JSON) go', fromRoot('reports', 'train'))
@@ -136,6 +134,7 @@ async function main(): Promise<void> {
     seed: o.seed,
     threads: o.threads,
     ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.testLimit ? { testLimit: o.testLimit } : {}),
   };
   const target: Target = o.solutions ? 'solutions' : 'katas';
   const name = `${target === 'katas' ? 'mine' : 'reference'}-${o.recipe}-seed${settings.seed}`;

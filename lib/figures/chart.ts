@@ -43,6 +43,18 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** 1, 2 and 5 times powers of ten within [lo, hi] (lo > 0), for a logarithmic axis. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** k).toPrecision(6));
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : ticks(lo, hi, 3);
+}
+
 const compact = (v: number): string => {
   const a = Math.abs(v);
   if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
@@ -83,9 +95,7 @@ export function lineChart(o: ChartOptions): string {
   const fy = o.yFormat ?? compact;
   const parts: string[] = [];
   parts.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold" fill="${COLORS.text}">${esc(o.title)}</text>`);
-  const yTicks = o.logY
-    ? ticks(Y0, Y1, 4).map((t) => 10 ** t)
-    : ticks(y0, y1);
+  const yTicks = o.logY ? logTicks(y0, y1) : ticks(y0, y1);
   for (const t of yTicks) {
     const y = py(t);
     if (y < top - 1 || y > height - bottom + 1) continue;

@@ -34,6 +34,8 @@ export interface TrainSettings {
   readonly threads: number;
   /** Train on the first `limit` training images only (quick tries); all 60,000 by default. */
   readonly limit?: number;
+  /** Test on the first `testLimit` test images only; all 10,000 by default. */
+  readonly testLimit?: number;
 }
 
 export interface EpochRecord {
@@ -212,7 +214,7 @@ class Pool {
 
   async logits(count: number, classes: number): Promise<Float32Array> {
     const out = new Float32Array(count * classes);
-    const chunk = 500;
+    const chunk = 100; // small enough that a chunk's feature maps stay in cache
     let next = 0;
     await Promise.all(
       this.workers.map(async (w) => {
@@ -243,7 +245,7 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
   const k15 = loadKata15(target);
   const model: Model = loadModel(target, which);
   const trainSet = loadMnist('train', settings.limit ? { limit: settings.limit } : {});
-  const testSet = loadMnist('test');
+  const testSet = loadMnist('test', settings.testLimit ? { limit: settings.testLimit } : {});
   const random = seededRandom(settings.seed);
   const initial = model.init(random);
   // The parameters live in shared memory, so worker threads read every update without a copy.
@@ -342,7 +344,7 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
 /** Logits of `count` images on this thread, in chunks. */
 function forwardAll(model: Model, params: Record<string, Tensor>, images: Float32Array, count: number): Float32Array {
   let out: Float32Array | undefined;
-  const chunk = 500;
+  const chunk = 100;
   for (let start = 0; start < count; start += chunk) {
     const end = Math.min(count, start + chunk);
     const y = model.forward(params, { shape: [end - start, 1, 28, 28], data: images.slice(start * IMAGE, end * IMAGE) });
