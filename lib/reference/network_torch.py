@@ -13,7 +13,10 @@ Linear(in, out)), seeded with torch.manual_seed, with PyTorch's default initiali
     targets (randint), the logits, the mean cross-entropy, and every parameter's .grad after
     F.cross_entropy(model(x), targets).backward(), as float32 tensors named SPEC/NAME.
 
-Usage: network_torch.py [--out test/fixtures] [--threads 1]
+Usage: network_torch.py [make] [--out test/fixtures] [--threads 1]
+       network_torch.py check [--fixture test/fixtures/your-network.json] [--tolerance 1e-5]
+         rebuilds every stored spec as nn.Sequential, loads the stored parameters, and compares PyTorch's
+         shapes, counts, logits, loss and gradients on the stored batch with the fixture (prints JSON).
 """
 import argparse
 import datetime
@@ -26,7 +29,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mnist_torch import write_fixture  # noqa: E402  (the fixture format of lib/fixtures.ts)
+from mnist_torch import read_fixture, write_fixture  # noqa: E402  (the fixture format of lib/fixtures.ts)
 
 # name, spec, batch size, seed. Padding, strides, non-square and multi-channel inputs, overlapping pools,
 # a stride-2 conv instead of pooling, two linear layers.
@@ -88,11 +91,7 @@ def module(layer):
     sys.exit(f'unknown layer type {t}')
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures'))
-    p.add_argument('--threads', type=int, default=1)
-    args = p.parse_args()
+def make(args):
     torch.set_num_threads(args.threads)
     tensors, described = [], []
     for name, spec, batch, seed in SPECS:
@@ -153,6 +152,46 @@ def main():
     }
     write_fixture(args.out, 'your-network', tensors, provenance)
     print(f'wrote {os.path.join(args.out, "your-network.json")}')
+
+
+def check(args):
+    """PyTorch on the fixture's own specs, parameters and batch, against the stored numbers."""
+    torch.set_num_threads(args.threads)
+    manifest, t = read_fixture(args.fixture)
+    worst, report = 0.0, []
+    for net in manifest['provenance']['networks']:
+        name, spec = net['name'], net['spec']
+        model = nn.Sequential(*[module(layer) for layer in spec['layers']])
+        model.load_state_dict({k: t[f'{name}/{k}'] for k in net['paramNames']})
+        shapes = []
+        for m in model:
+            m.register_forward_hook(lambda m, i, o: shapes.append(list(o.shape[1:])))
+        x = t[f'{name}/x']
+        targets = t[f'{name}/targets'].long()
+        logits = model(x)
+        loss = F.cross_entropy(logits, targets)
+        loss.backward()
+        if shapes != net['shapes'] or sum(v.numel() for v in model.parameters()) != net['params']:
+            sys.exit(f'{name}: shapes {shapes} / params differ from the fixture')
+        diffs = [(logits - t[f'{name}/logits']).abs().max().item(), abs(loss.item() - t[f'{name}/loss'].item())]
+        diffs += [(v.grad - t[f'{name}/grad/{k}']).abs().max().item() for k, v in model.named_parameters()]
+        worst = max(worst, max(diffs))
+        report.append({'name': name, 'maxAbsDiff': max(diffs)})
+    print(json.dumps({'framework': f'PyTorch {torch.__version__}', 'networks': report, 'maxAbsDiff': worst}))
+    if worst > args.tolerance:
+        sys.exit(f'PyTorch differs from the fixture by {worst:.3g} (tolerance {args.tolerance})')
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    p.add_argument('command', nargs='?', default='make', choices=['make', 'check'])
+    p.add_argument('--out', default=os.path.join(here, '..', '..', 'test', 'fixtures'))
+    p.add_argument('--fixture', default=os.path.join(here, '..', '..', 'test', 'fixtures', 'your-network.json'))
+    p.add_argument('--tolerance', type=float, default=1e-5)
+    p.add_argument('--threads', type=int, default=1)
+    args = p.parse_args()
+    make(args) if args.command == 'make' else check(args)
 
 
 if __name__ == '__main__':
