@@ -140,7 +140,9 @@ export function describeNet(spec: NetSpec): LayerInfo[] {
 }
 
 /**
- * Shape inference for `fn` (which starts every message): see describeNet.
+ * Shape inference for `fn` (which starts every message): see describeNet. Every function of this
+ * kata checks its spec with it, so that `countParams(bad)` says `countParams: layer 7 (linear) ...`
+ * and `networkForward(bad, ...)` says `networkForward: layer 7 (linear) ...`.
  */
 function inferShapes(fn: string, spec: NetSpec): LayerInfo[] {
   return todo('16-your-network');
@@ -150,7 +152,7 @@ function inferShapes(fn: string, spec: NetSpec): LayerInfo[] {
  * The number of parameters (weights and biases) of a spec: what PyTorch's
  * `sum(p.numel() for p in model.parameters())` says for the same nn.Sequential.
  *
- * @throws the errors of describeNet
+ * @throws the errors of describeNet, starting `countParams:`
  * @example
  * countParams(LECTURE_NET) // => 8490 (260 + 5020 + 3210)
  */
@@ -163,7 +165,7 @@ export function countParams(spec: NetSpec): number {
  * (the padding's zeros included, as profilers count them); per linear, out·in. Pooling, ReLU,
  * flatten and the bias additions are not counted.
  *
- * @throws the errors of describeNet
+ * @throws the errors of describeNet, starting `countMacs:`
  * @example
  * countMacs(LECTURE_NET) // => 467200 (conv1 144000 + conv2 320000 + fc 3200)
  */
@@ -180,7 +182,7 @@ export function countMacs(spec: NetSpec): number {
  * @param spec   the network
  * @param random a source of numbers in [0, 1), e.g. seededRandom(seed) from lib/random
  * @returns float32 tensors named `${index}.weight` ([out, in, k, k] or [out, in]) and `${index}.bias` ([out])
- * @throws TypeError when random is not a function; the errors of describeNet
+ * @throws TypeError when random is not a function; the errors of describeNet (every message starts `initNetwork:`)
  */
 export function initNetwork(spec: NetSpec, random: () => number): Record<string, Tensor> {
   return todo('16-your-network');
