@@ -8,6 +8,7 @@
  *     const params = initParams(seededRandom(1));                  // model = Net()   (seededRandom: lib/random)
  *     const grads = zerosLikeParams(params);                       // every parameter's .grad
  *     const optimizer = sgd(params, grads, { lr: 0.01, momentum: 0.5 });
+ *     const random = seededRandom(2);                              // the shuffles' generator
  *     for (let epoch = 1; epoch <= 10; epoch++) {
  *       for (const batch of batches(shuffle(60000, random), 64)) { // DataLoader(shuffle=True, batch_size=64)
  *         const { x, targets } = ...the images and labels at `batch`...;
@@ -146,7 +147,8 @@ export function sgd(params: Record<string, Tensor>, grads: Record<string, Tensor
  * @param n      how many items, a whole number >= 0
  * @param random a function returning numbers in [0, 1), e.g. `seededRandom(epoch)`
  * @returns a new Uint32Array holding each of 0..n-1 once
- * @throws RangeError when n is not a whole number >= 0; TypeError when random is not a function
+ * @throws RangeError when n is not a whole number >= 0, or random() returns a number outside [0, 1)
+ *         (a swap out of range would silently corrupt the order); TypeError when random is not a function
  */
 export function shuffle(n: number, random: () => number): Uint32Array {
   return todo('15-training');

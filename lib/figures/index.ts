@@ -13,6 +13,7 @@ import { multiKernelFigures } from './multi-kernel';
 import { networkFigures } from './network';
 import { poolingFigures } from './pooling';
 import { tensorFigures } from './tensors';
+import { trainingFigures } from './training';
 
 export function figures(): Record<string, string> {
   return {
@@ -26,5 +27,6 @@ export function figures(): Record<string, string> {
     ...mnistFigures(),
     ...backwardFigures(),
     ...networkFigures(),
+    ...trainingFigures(),
   };
 }

@@ -8,6 +8,7 @@
  *     const params = initParams(seededRandom(1));                  // model = Net()   (seededRandom: lib/random)
  *     const grads = zerosLikeParams(params);                       // every parameter's .grad
  *     const optimizer = sgd(params, grads, { lr: 0.01, momentum: 0.5 });
+ *     const random = seededRandom(2);                              // the shuffles' generator
  *     for (let epoch = 1; epoch <= 10; epoch++) {
  *       for (const batch of batches(shuffle(60000, random), 64)) { // DataLoader(shuffle=True, batch_size=64)
  *         const { x, targets } = ...the images and labels at `batch`...;
@@ -254,7 +255,8 @@ export function sgd(params: Record<string, Tensor>, grads: Record<string, Tensor
  * @param n      how many items, a whole number >= 0
  * @param random a function returning numbers in [0, 1), e.g. `seededRandom(epoch)`
  * @returns a new Uint32Array holding each of 0..n-1 once
- * @throws RangeError when n is not a whole number >= 0; TypeError when random is not a function
+ * @throws RangeError when n is not a whole number >= 0, or random() returns a number outside [0, 1)
+ *         (a swap out of range would silently corrupt the order); TypeError when random is not a function
  */
 export function shuffle(n: number, random: () => number): Uint32Array {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`shuffle: n must be a whole number >= 0, but got ${String(n)}`);
@@ -262,7 +264,9 @@ export function shuffle(n: number, random: () => number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const r = random();
+    if (!(r >= 0 && r < 1)) throw new RangeError(`shuffle: random() must return numbers in [0, 1), but returned ${String(r)}`);
+    const j = Math.floor(r * (i + 1));
     const t = order[i];
     order[i] = order[j];
     order[j] = t;
