@@ -411,6 +411,48 @@ export function conv2dForward<D extends FloatArray>(x: FloatTensor<D>, weight: F
     }
     return kata12Conv2d(input, weight as FloatTensor<Float32Array>, bias as FloatTensor<Float32Array>) as FloatTensor<D>;
   }
+  if (s === 1 && kw === 3) {
+    // Stride 1, 3-wide kernels (3x3 with padding 1: "same" convs): kata 12's sliding window, for three.
+    // For each output channel, input channel and kernel row, the row's three weights sit in locals and
+    // a window of three input values slides along a row of the zero-padded image: each input value is
+    // read once per kernel row, each output value read and written once per kernel row.
+    const [hp, wp] = [h + 2 * p, w + 2 * p];
+    const padded = new Float64Array(c * hp * wp);
+    const acc = new Float64Array(pp);
+    for (let b = 0; b < n; b++) {
+      for (let ch = 0; ch < c; ch++) {
+        for (let r = 0; r < h; r++) {
+          const from = ((b * c + ch) * h + r) * w;
+          const to = (ch * hp + r + p) * wp + p;
+          for (let q = 0; q < w; q++) padded[to + q] = xd[from + q];
+        }
+      }
+      for (let o = 0; o < m; o++) {
+        acc.fill(bd[o]);
+        for (let ch = 0; ch < c; ch++) {
+          for (let u = 0; u < kh; u++) {
+            const wb = ((o * c + ch) * kh + u) * 3;
+            const [w0, w1, w2] = [wd[wb], wd[wb + 1], wd[wb + 2]];
+            for (let i = 0; i < oh; i++) {
+              const r = (ch * hp + i + u) * wp;
+              const a = i * ow;
+              let a0 = padded[r];
+              let a1 = padded[r + 1];
+              for (let j = 0; j < ow; j++) {
+                const a2 = padded[r + j + 2];
+                acc[a + j] += w0 * a0 + w1 * a1 + w2 * a2;
+                a0 = a1;
+                a1 = a2;
+              }
+            }
+          }
+        }
+        const at = (b * m + o) * pp;
+        for (let q = 0; q < pp; q++) yd[at + q] = acc[q];
+      }
+    }
+    return y;
+  }
   // rows[q][k]: the input value that kernel cell k meets in window q (0 in the padding), so that every
   // output is a dot product of two contiguous rows: rows[q] with weight[o] ("im2col").
   const rows = new Float64Array(pp * kk);
