@@ -221,6 +221,19 @@ export const curriculum: readonly Kata[] = [
       'sgd keeps one Float32Array buffer PER PARAMETER, created on the first step as a copy of d = g + weightDecay·p; later steps do buf = momentum·buf + (1 - dampening)·d. The step is p -= lr·(nesterov ? d + momentum·buf : buf) with the lr read at each step (optimizer.lr); with momentum 0 it is p -= lr·d. zeroGrad fills every gradient with 0 in place; trainStep is zeroGrad, accumulateGradients, step.',
     ],
   },
+  {
+    id: '16',
+    slug: '16-your-network',
+    title: 'Your own network (the homework)',
+    concept: 'A network as data: a typed list of layers, shape inference that fails early, parameters and multiply-adds counted, and any such net trained with your katas.',
+    points: 20,
+    dependsOn: ['12-mnist-net', '13-backward-head', '14-backward-conv', '15-training'],
+    hints: [
+      "Start with describeNet: walk the layers carrying the current shape (without N), [C, H, W] until flatten and [F] after it. conv gives [out, floor((H + 2p - k) / s) + 1, ...] (padding 0 and stride 1 when absent), pool gives [C, floor((H - size) / stride) + 1, ...] (stride = size when absent), relu keeps the shape, flatten gives [C*H*W], linear gives [out]. Check each layer against the shape it receives BEFORE computing its output, and name the layer by its index from 0: `layer 7 (linear) expects 320 inputs, but the previous layer gives 500`.",
+      'Parameters: conv out*in*k*k + out, linear out*in + out (the biases count). Multiply-adds for one image: conv out*H\'*W\' * in*k*k (every OUTPUT cell is one dot product, padding zeros included), linear in*out, nothing for pool, relu and flatten. countParams and countMacs are sums over the same LayerInfo list; write the checks once as inferShapes(fn, spec), so that the errors of each function start with its own name (countParams: layer 7 ..., networkForward: layer 7 ...). initNetwork names parameters `${index}.weight` and `${index}.bias` and draws (2*random() - 1) / sqrt(fan_in) for each, weight then bias, layer by layer, with fan_in = in*k*k (conv) or in (linear).',
+      "conv2dForward is kata 12's flat conv with kata 03's padding and stride: window (i, j) starts at input cell (i*s - p, j*s - p) and cells outside x count as 0. networkForward keeps every layer's output in a list; networkGradients walks that list backwards with kata 13's linearBackward/reluBackward/crossEntropyBackward and kata 14's maxPool2dBackward/conv2dBackwardWeight/conv2dBackwardInput (flatten's gradient is a reshape back to [N, C, H, W]), ADDING each dWeight and dBias into grads.",
+    ],
+  },
 ];
 
 /** Where a kata's pieces live, relative to the repository root. */

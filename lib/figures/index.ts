@@ -10,6 +10,7 @@ import { linearFigures } from './linear';
 import { mnistFigures } from './mnist';
 import { multiChannelFigures } from './multi-channel';
 import { multiKernelFigures } from './multi-kernel';
+import { networkFigures } from './network';
 import { poolingFigures } from './pooling';
 import { tensorFigures } from './tensors';
 import { trainingFigures } from './training';
@@ -25,6 +26,7 @@ export function figures(): Record<string, string> {
     ...deviceFigures(),
     ...mnistFigures(),
     ...backwardFigures(),
+    ...networkFigures(),
     ...trainingFigures(),
   };
 }
