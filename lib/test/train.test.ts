@@ -115,6 +115,10 @@ describe('npm run train', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not started');
     expect(r.stderr).toContain('npm run train -- --solutions');
+    const h = cli('homework', ['--configs', 'lecture', '--epochs', '1', '--seeds', '1', '--out', path.join(tmp, 'stub', 'homework.md')]);
+    expect(h.status).toBe(1);
+    expect(h.stderr).toContain('not started');
+    expect(h.stderr).toContain('npm run homework -- --solutions');
   }, 120_000);
 
   it("uses CosineAnnealingLR's per-epoch rates for the cosine recipe", () => {
@@ -124,4 +128,47 @@ describe('npm run train', () => {
     expect(learningRate(s, 1)).toBeCloseTo(0.048776412907378844, 12); // PyTorch 1.13's CosineAnnealingLR, epoch 2
     expect(learningRate({ ...s, schedule: 'none' }, 7)).toBe(0.05);
   });
+});
+
+describe('npm run homework', () => {
+  it('trains the chosen configurations with several seeds and writes the page, its plots and results.json', () => {
+    const page = path.join(tmp, 'hw', 'homework.md');
+    const r = cli('homework', ['--solutions', '--configs', 'lecture,stride-2', '--limit', '320', '--test-limit', '200', '--epochs', '1', '--seeds', '2', '--out', page]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const text = fs.readFileSync(page, 'utf8');
+    expect(text).toMatch(/\| `lecture` \| .* \| 8,490 \| 0\.93 \| \d+ \| \*\*\d+\.\d\d\*\* ± \d+\.\d\d \|/);
+    expect(text).toMatch(/\| `stride-2` \| .* \| 8,490 \| 0\.24 \|/);
+    expect(text).toContain('the first 320 MNIST training images');
+    expect(text).toContain('## What the numbers show');
+    const results = JSON.parse(fs.readFileSync(path.join(tmp, 'hw', 'homework', 'results.json'), 'utf8')) as { configs: { name: string; runs: { seed: number }[] }[] };
+    expect(results.configs.map((c) => [c.name, c.runs.map((run) => run.seed)])).toEqual([
+      ['lecture', [1, 2]],
+      ['stride-2', [1, 2]],
+    ]);
+    for (const f of ['accuracy.svg', 'time.svg']) expect(fs.readFileSync(path.join(tmp, 'hw', 'homework', f), 'utf8')).toContain('<svg');
+
+    fs.rmSync(page);
+    const again = cli('homework', ['--render', '--out', page]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(fs.readFileSync(page, 'utf8')).toBe(text);
+  }, 180_000);
+
+  it("takes the learner's own network from --config, and stops before training when it does not fit together", () => {
+    const good = path.join(tmp, 'my-net.ts');
+    fs.writeFileSync(
+      good,
+      "export default { input: [1, 28, 28], layers: [{ type: 'conv', in: 1, out: 4, kernel: 3, stride: 2 }, { type: 'relu' }, { type: 'flatten' }, { type: 'linear', in: 676, out: 10 }] };\n",
+    );
+    const page = path.join(tmp, 'mine', 'homework.md');
+    const r = cli('homework', ['--solutions', '--config', good, '--limit', '128', '--test-limit', '100', '--epochs', '1', '--seeds', '1', '--out', page]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(fs.readFileSync(page, 'utf8')).toMatch(/\| `lecture` \|[\s\S]*\| `my-net` \| your network/);
+
+    const bad = path.join(tmp, 'bad-net.ts');
+    fs.writeFileSync(bad, "export default { input: [1, 28, 28], layers: [{ type: 'conv', in: 1, out: 20, kernel: 5 }, { type: 'flatten' }, { type: 'linear', in: 500, out: 10 }] };\n");
+    const b = cli('homework', ['--solutions', '--config', bad, '--epochs', '1', '--seeds', '1', '--out', path.join(tmp, 'bad', 'homework.md')]);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/layer 2 \(linear\) expects 500 inputs, but the previous layer gives 11520/);
+    expect(fs.existsSync(path.join(tmp, 'bad', 'homework.md'))).toBe(false);
+  }, 180_000);
 });
