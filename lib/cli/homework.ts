@@ -49,7 +49,16 @@ interface ConfigResult {
   runs: Run[];
 }
 
+/** One training curve of the lecture's net: a saved `npm run train` history, or PyTorch's `mnist_torch.py curve` lines. */
+interface RecipeCurve {
+  label: string;
+  source: string;
+  settings: string;
+  accuracy: number[];
+}
+
 interface Results {
+  recipes?: RecipeCurve[];
   command: string;
   target: Target;
   date: string;
@@ -82,6 +91,37 @@ function configsFromFile(file: string): HomeworkConfig[] {
     return value.map((c: Partial<HomeworkConfig>, i) => ({ name: String(c.name ?? `${base}-${i + 1}`), about: String(c.about ?? `your network (${file})`), spec: c.spec as SpecLike }));
   }
   throw new Error(`--config: ${file} must default-export a network description { input: [C, H, W], layers: [...] } (kata 16's NetSpec) or a list of { name, spec, about? }`);
+}
+
+/**
+ * A recipe curve from a file: the JSON history `npm run train` writes to reports/train/, or the
+ * JSON lines of `lib/reference/mnist_torch.py curve` (one per epoch).
+ */
+function recipeCurve(file: string): RecipeCurve {
+  const text = fs.readFileSync(file, 'utf8');
+  const source = path.relative(ROOT, path.resolve(file)).split(path.sep).join('/');
+  try {
+    const run = JSON.parse(text) as { target?: string; recipe?: string; settings?: Record<string, unknown>; history?: { testAccuracy: number }[] };
+    if (Array.isArray(run.history)) {
+      const st = run.settings ?? {};
+      return {
+        label: `kata 15 (${run.target}), ${run.recipe}, seed ${String(st.seed)}`,
+        source,
+        settings: `lr ${String(st.lr)}, momentum ${String(st.momentum)}${st.weightDecay ? `, weight decay ${String(st.weightDecay)}` : ''}, batch ${String(st.batch)}, ${st.schedule === 'cosine' ? 'cosine' : 'constant'}`,
+        accuracy: run.history.map((h) => h.testAccuracy),
+      };
+    }
+  } catch {
+    // not one JSON document: JSON lines
+  }
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string | boolean>);
+  const first = lines[0] ?? {};
+  return {
+    label: `${String(first.framework)}, ${first.schedule === 'cosine' ? `lr ${String(first.lr)}${first.weightDecay ? ' + wd' : ''} cosine` : `lr ${String(first.lr)}`}, seed ${String(first.seed)}`,
+    source,
+    settings: `lr ${String(first.lr)}, momentum ${String(first.momentum)}${first.weightDecay ? `, weight decay ${String(first.weightDecay)}` : ''}, batch ${String(first.batch)}, ${first.schedule === 'cosine' ? 'cosine' : 'constant'}`,
+    accuracy: lines.map((l) => Number(l.accuracy)),
+  };
 }
 
 /** The page: table, plots, and sentences drawn from the numbers. */
@@ -144,6 +184,18 @@ function renderPage(r: Results, figureDir: string, pageDir: string): string {
   for (const s of stats) {
     lines.push(`| \`${s.c.name}\` | ${Array.from({ length: epochs }, (_, e) => `${pct(mean(s.c.runs.map((run) => run.history[e]?.testAccuracy ?? NaN)))}`).join(' | ')} |`);
   }
+  if (r.recipes?.length) {
+    lines.push('', '## The training recipe', '');
+    lines.push(
+      `The table above uses one recipe for every configuration. Which recipe? The lecture's (SGD lr 0.01, momentum 0.5, constant rate) learns slowly and then stalls below 99 %. A larger rate with more momentum (lr 0.05, μ 0.9) learns faster; a cosine schedule lowers the rate smoothly over the run, so the last epochs settle into a minimum instead of bouncing around it; and a little weight decay (5e-4) keeps the weights small, which generalises better. The curves, ten epochs each, from \`npm run train\` with the reference solution and from PyTorch 1.13 running the same net and settings (\`lib/reference/mnist_torch.py curve\`):`,
+      '',
+    );
+    const width = Math.max(...r.recipes.map((c) => c.accuracy.length));
+    lines.push(`| run | settings | ${Array.from({ length: width }, (_, e) => `${e + 1}`).join(' | ')} |`);
+    lines.push(`| --- | --- | ${Array.from({ length: width }, () => '---:').join(' | ')} |`);
+    for (const c of r.recipes) lines.push(`| ${c.label} | ${c.settings} | ${Array.from({ length: width }, (_, e) => (c.accuracy[e] === undefined ? '' : pct(c.accuracy[e]))).join(' | ')} |`);
+    lines.push('', `![test accuracy per epoch of the two recipes](${rel('recipes.svg')})`, '', `Sources: ${r.recipes.map((c) => `\`${c.source}\``).join(', ')}.`);
+  }
   lines.push('', '## The configurations', '');
   for (const s of stats) lines.push(`- \`${s.c.name}\`: ${s.c.layers.join(' → ')}`);
   lines.push('', '## Your own', '', 'Describe a network with kata 16 in a file that default-exports it, then compare it with the lecture\'s net:', '', '```ts', "// my-net.ts", "export default {", "  input: [1, 28, 28],", "  layers: [", "    { type: 'conv', in: 1, out: 16, kernel: 3, padding: 1 }, { type: 'pool', size: 2 }, { type: 'relu' },", "    { type: 'conv', in: 16, out: 32, kernel: 3, padding: 1 }, { type: 'pool', size: 2 }, { type: 'relu' },", "    { type: 'flatten' }, { type: 'linear', in: 1568, out: 10 },", '  ],', '};', '```', '', '```sh', 'npm run homework -- --config my-net.ts --epochs 2 --seeds 3', '```', '');
@@ -152,7 +204,7 @@ function renderPage(r: Results, figureDir: string, pageDir: string): string {
 }
 
 /** The two plots: mean test accuracy per epoch, and against cumulative training time. */
-function renderFigures(r: Results): { accuracy: string; time: string } {
+function renderFigures(r: Results): { accuracy: string; time: string; recipes?: string } {
   const rows = r.configs.filter((c) => c.runs.length > 0);
   const meanCurve = (c: ConfigResult, x: (h: EpochRecord, e: number, run: Run) => number) =>
     c.runs[0].history.map((_, e) => [mean(c.runs.map((run) => x(run.history[e], e, run))), mean(c.runs.map((run) => run.history[e]?.testAccuracy ?? NaN))] as const);
@@ -170,7 +222,17 @@ function renderFigures(r: Results): { accuracy: string; time: string } {
     yFormat: (v) => `${Number((v * 100).toFixed(2))}%`,
     series: rows.map((c) => ({ label: c.name, points: meanCurve(c, (_, e, run) => run.history.slice(0, e + 1).reduce((s, h) => s + h.seconds, 0)), dots: true })),
   });
-  return { accuracy, time };
+  const recipes = r.recipes?.length
+    ? lineChart({
+        title: "The lecture's net: two training recipes",
+        xLabel: 'epoch',
+        yLabel: 'test accuracy',
+        yFormat: (v) => `${Number((v * 100).toFixed(2))}%`,
+        series: r.recipes.map((c) => ({ label: c.label, points: c.accuracy.map((a, e) => [e + 1, a] as const), dots: true, dashed: c.label.startsWith('PyTorch') })),
+        height: 420,
+      })
+    : undefined;
+  return { accuracy, time, recipes };
 }
 
 function write(r: Results, pageFile: string, figureDir: string): void {
@@ -179,6 +241,7 @@ function write(r: Results, pageFile: string, figureDir: string): void {
   const f = renderFigures(r);
   fs.writeFileSync(path.join(figureDir, 'accuracy.svg'), f.accuracy);
   fs.writeFileSync(path.join(figureDir, 'time.svg'), f.time);
+  if (f.recipes) fs.writeFileSync(path.join(figureDir, 'recipes.svg'), f.recipes);
   fs.writeFileSync(pageFile, renderPage(r, figureDir, path.dirname(pageFile)));
 }
 
@@ -196,8 +259,9 @@ async function main(): Promise<void> {
     .option('--test-limit <n>', 'test on the first n test images only', whole('--test-limit', 1))
     .option('--out <page.md>', 'where the page goes (default docs/homework.md with --solutions, else reports/homework/homework.md)')
     .option('--render', 'redraw the page and plots from the saved results.json, without training')
+    .option('--recipes <files...>', "curves of the lecture's net to show in the page's recipe section: reports/train/*.json from npm run train, or mnist_torch.py curve output")
     .parse();
-  const o = program.opts<{ solutions?: boolean; config?: string; configs?: string; epochs: number; seeds: number; recipe: string; threads: number; limit?: number; testLimit?: number; out?: string; render?: boolean }>();
+  const o = program.opts<{ solutions?: boolean; config?: string; configs?: string; epochs: number; seeds: number; recipe: string; threads: number; recipes?: string[]; limit?: number; testLimit?: number; out?: string; render?: boolean }>();
   const target: Target = o.solutions ? 'solutions' : 'katas';
   const official = target === 'solutions' && !o.config && !o.configs && !o.limit && !o.testLimit;
   const pageFile = path.resolve(o.out ?? (official ? fromRoot('docs', 'homework.md') : fromRoot('reports', 'homework', 'homework.md')));
@@ -205,7 +269,9 @@ async function main(): Promise<void> {
   if (o.render) {
     const saved = path.join(figureDir, 'results.json');
     if (!fs.existsSync(saved)) program.error(`--render: no saved results at ${path.relative(ROOT, saved)}; run npm run homework first`);
-    write(JSON.parse(fs.readFileSync(saved, 'utf8')) as Results, pageFile, figureDir);
+    const results = JSON.parse(fs.readFileSync(saved, 'utf8')) as Results;
+    if (o.recipes) results.recipes = o.recipes.map(recipeCurve);
+    write(results, pageFile, figureDir);
     console.log(`rewrote ${path.relative(ROOT, pageFile)} from ${path.relative(ROOT, saved)}`);
     return;
   }
@@ -245,6 +311,7 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
   const base = { epochs: o.epochs, lr: recipe.lr, momentum: recipe.momentum, batch: recipe.batch, schedule: recipe.schedule, weightDecay: recipe.weightDecay, nesterov: false, threads: o.threads, ...(o.limit ? { limit: o.limit } : {}), ...(o.testLimit ? { testLimit: o.testLimit } : {}) } as const;
   const results: Results = {
+    ...(o.recipes ? { recipes: o.recipes.map(recipeCurve) } : {}),
     command: `npm run homework -- ${process.argv.slice(2).join(' ')}`.replace(/ -- $/, ''),
     target,
     date: new Date().toISOString(),
