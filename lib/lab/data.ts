@@ -18,6 +18,9 @@ export type { LabConfig, WeightSet };
 
 export const PARAM_NAMES = ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc.weight', 'fc.bias'] as const;
 
+/** The reference weights the lab always offers (PyTorch's, kata 12's fixture). */
+export const REFERENCE_WEIGHTS = 'test/fixtures/mnist-net.json';
+
 /** Folders searched for weights saved by `npm run train`. */
 export const TRAINED_WEIGHTS_DIRS = ['.kata/weights'];
 
@@ -107,7 +110,9 @@ export function labConfig(target: Target, extra: readonly string[]): { config: L
   const files = new Map<string, string>();
   const skipped: string[] = [];
   const weights: WeightSet[] = [];
-  const candidates = [...extra, ...TRAINED_WEIGHTS_DIRS.flatMap(manifestsIn), ...manifestsIn('test/fixtures')];
+  // The reference weights, not every fixture: test/fixtures/ also holds fixtures of other katas whose
+  // tensors carry the same names (kata 15's weights after 3 training steps, for one).
+  const candidates = [...extra, ...TRAINED_WEIGHTS_DIRS.flatMap(manifestsIn), REFERENCE_WEIGHTS];
   for (const m of candidates) {
     const { set, why, file } = weightSet(m);
     if (!set) {
