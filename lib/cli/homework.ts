@@ -9,7 +9,7 @@
  *   npm run homework -- --solutions             the reference; rewrites docs/homework.md
  *   npm run homework -- --config my-net.ts      your own configuration(s), next to the lecture's net
  *   npm run homework -- --configs lecture,wide --epochs 1 --seeds 2
- *   npm run homework -- --render                redraw the page from the saved results, no training
+ *   npm run homework -- --solutions --render    redraw docs/homework.md from its saved results, no training
  *
  * A config file default-exports a network description (kata 16's NetSpec) or a list of
  * `{ name, spec, about? }`. Results are saved after every run (results.json), so an interrupted
@@ -133,7 +133,8 @@ function renderPage(r: Results, figureDir: string, pageDir: string): string {
   const stats = rows.map((c) => {
     const accs = c.runs.map((run) => last(run).testAccuracy);
     const perEpoch = c.runs.map((run) => mean(run.history.map((h) => h.seconds)));
-    return { c, mean: mean(accs), sd: sd(accs), min: Math.min(...accs), max: Math.max(...accs), epochSeconds: mean(perEpoch) };
+    const epochs = c.runs.flatMap((run) => run.history.map((h) => h.seconds));
+    return { c, n: accs.length, mean: mean(accs), sd: sd(accs), min: Math.min(...accs), max: Math.max(...accs), epochSeconds: mean(perEpoch), epochMin: Math.min(...epochs), epochMax: Math.max(...epochs) };
   });
   const rel = (f: string) => path.relative(pageDir, path.join(figureDir, f)).split(path.sep).join('/');
   const lines: string[] = [];
@@ -144,36 +145,40 @@ function renderPage(r: Results, figureDir: string, pageDir: string): string {
     `Run on ${r.date.slice(0, 10)}, ${r.machine}, ${r.settings.threads} thread${r.settings.threads > 1 ? 's' : ''}. Command: \`${r.command}\`. The raw numbers are in [results.json](${rel('results.json')}).`,
     '',
   );
-  lines.push(`| configuration | what changes | parameters | MFLOPs / image | s / epoch | test accuracy % (mean ± sd) | min–max % |`);
+  lines.push(`| configuration | what changes | parameters | MFLOPs / image | s / epoch (min–max) | test accuracy % (mean ± sd) | min–max % |`);
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const s of stats) {
-    lines.push(`| \`${s.c.name}\` | ${s.c.about} | ${int(s.c.params)} | ${((2 * s.c.macs) / 1e6).toFixed(2)} | ${s.epochSeconds.toFixed(0)} | **${pct(s.mean)}** ± ${pct(s.sd)} | ${pct(s.min)}–${pct(s.max)} |`);
+    lines.push(`| \`${s.c.name}\` | ${s.c.about} | ${int(s.c.params)} | ${((2 * s.c.macs) / 1e6).toFixed(2)} | ${s.epochSeconds.toFixed(0)} (${s.epochMin.toFixed(0)}–${s.epochMax.toFixed(0)}) | **${pct(s.mean)}** ± ${pct(s.sd)} | ${pct(s.min)}–${pct(s.max)} |`);
   }
-  lines.push('', 'FLOPs: 2 per multiply–add of the conv and linear layers (kata 16\'s `countMacs`), for one image\'s forward pass; the backward pass costs about twice that again. Time: training only (no test pass), mean over seeds and epochs.', '');
+  lines.push('', 'FLOPs: 2 per multiply–add of the conv and linear layers (kata 16\'s `countMacs`), for one image\'s forward pass; the backward pass costs about twice that again. Time: training only (no test pass), mean over seeds and epochs; the range shows how much one epoch\'s time varied on this machine, so compare times as rough ratios.', '');
   lines.push(`![test accuracy per epoch](${rel('accuracy.svg')})`, '', `![test accuracy against training time](${rel('time.svg')})`, '');
   lines.push('## What the numbers show', '');
   const sorted = [...stats].sort((a, b) => b.mean - a.mean);
   const best = sorted[0];
   const base = stats.find((s) => s.c.name === 'lecture');
   const sentences: string[] = [];
+  // A difference of two means of n seeds is a finding when it exceeds about twice its standard error.
+  const noise = (a: (typeof stats)[number], b: (typeof stats)[number]) => 2 * Math.sqrt(a.sd ** 2 / a.n + b.sd ** 2 / b.n);
+  const compare = (s: (typeof stats)[number], b: (typeof stats)[number]) => {
+    const gap = s.mean - b.mean;
+    return Math.abs(gap) <= noise(s, b) ? 'within the seed-to-seed noise of' : gap > 0 ? 'better than' : 'worse than';
+  };
   if (best && base) {
     sentences.push(
       best === base
-        ? `The lecture's net is the most accurate configuration here (${pct(base.mean)} %).`
-        : `\`${best.c.name}\` is the most accurate (${pct(best.mean)} % against the lecture's ${pct(base.mean)} %, ${best.mean - base.mean >= 0 ? '+' : ''}${pct(best.mean - base.mean)} points), with ${(best.c.params / base.c.params).toFixed(1)}× the parameters and ${(best.c.macs / base.c.macs).toFixed(1)}× the FLOPs.`,
+        ? `The lecture's net has the highest mean accuracy here (${pct(base.mean)} %).`
+        : `\`${best.c.name}\` has the highest mean accuracy (${pct(best.mean)} % against the lecture's ${pct(base.mean)} %, ${best.mean - base.mean >= 0 ? '+' : ''}${pct(best.mean - base.mean)} points, ${compare(best, base)} it), with ${(best.c.params / base.c.params).toFixed(1)}× the parameters and ${(best.c.macs / base.c.macs).toFixed(1)}× the FLOPs.`,
     );
     for (const s of stats) {
       if (s === base || s === best) continue;
       const gap = s.mean - base.mean;
-      const noise = Math.max(s.sd, base.sd);
-      const verdict = Math.abs(gap) <= 2 * noise ? 'within the seed-to-seed spread of' : gap > 0 ? 'better than' : 'worse than';
-      sentences.push(`\`${s.c.name}\` is ${verdict} the lecture's net: ${pct(s.mean)} % (${gap >= 0 ? '+' : ''}${pct(gap)} points) for ${(s.c.macs / base.c.macs).toFixed(2)}× the FLOPs and ${(s.epochSeconds / base.epochSeconds).toFixed(2)}× the time per epoch.`);
+      sentences.push(`\`${s.c.name}\` is ${compare(s, base)} the lecture's net: ${pct(s.mean)} % (${gap >= 0 ? '+' : ''}${pct(gap)} points) for ${(s.c.macs / base.c.macs).toFixed(2)}× the FLOPs and ${(s.epochSeconds / base.epochSeconds).toFixed(2)}× the time per epoch.`);
     }
     const cheapest = [...stats].sort((a, b) => a.c.macs - b.c.macs)[0];
     if (cheapest && cheapest !== base) sentences.push(`The cheapest, \`${cheapest.c.name}\`, needs ${(cheapest.c.macs / base.c.macs).toFixed(2)}× the lecture's FLOPs and reaches ${pct(cheapest.mean)} %.`);
     const spread = Math.max(...stats.map((s) => s.sd));
     sentences.push(
-      `Seeds matter: the spread between seeds of one configuration reaches ${pct(spread)} points, so a difference smaller than about twice that is not a finding, and ${r.settings.seeds.length} seeds are the least that can show it.`,
+      `Seeds matter: one configuration's accuracy varies between seeds by up to ${pct(spread)} points (standard deviation), so a difference between two means counts here only when it exceeds twice its standard error, √(sd₁²/n + sd₂²/n) with n = ${r.settings.seeds.length} seeds: a single run of each could not tell most of these nets apart.`,
     );
     sentences.push(`With ${epochs} epoch${epochs > 1 ? 's' : ''}, these are short-budget results: bigger nets usually gain more from longer training, which the time plot lets you weigh against their cost.`);
   }
