@@ -234,7 +234,7 @@ function renderFigures(r: Results): { accuracy: string; time: string; recipes?: 
         yLabel: 'test accuracy',
         yFormat: (v) => `${Number((v * 100).toFixed(2))}%`,
         series: r.recipes.map((c) => ({ label: c.label, points: c.accuracy.map((a, e) => [e + 1, a] as const), dots: true, dashed: c.label.startsWith('PyTorch') })),
-        height: 420,
+        height: 500,
       })
     : undefined;
   return { accuracy, time, recipes };

@@ -70,7 +70,10 @@ export function lineChart(o: ChartOptions): string {
   const left = 64;
   const right = 16;
   const top = 40;
-  const legendRows = Math.ceil(o.series.length / 3);
+  // Legend: as many columns as the longest label allows (about 6.2 px per character at 11 px).
+  const colWidth = Math.max(...o.series.map((s) => s.label.length), 1) * 6.2 + 34;
+  const cols = Math.max(1, Math.min(3, Math.floor((width - left - right) / colWidth)));
+  const legendRows = Math.ceil(o.series.length / cols);
   const bottom = 48 + 18 * legendRows;
   const all = o.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
@@ -119,8 +122,8 @@ export function lineChart(o: ChartOptions): string {
       parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     }
     if (s.dots || pts.length === 1) for (const p of pts) parts.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${color}"/>`);
-    const lx = left + (i % 3) * ((width - left - right) / 3);
-    const ly = height - bottom + 46 + 18 * Math.floor(i / 3);
+    const lx = left + (i % cols) * ((width - left - right) / cols);
+    const ly = height - bottom + 46 + 18 * Math.floor(i / cols);
     parts.push(`<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     parts.push(`<text x="${lx + 24}" y="${ly}" font-size="11" fill="${COLORS.text}">${esc(s.label)}</text>`);
   });
