@@ -136,7 +136,7 @@ describe('npm run homework', () => {
     const r = cli('homework', ['--solutions', '--configs', 'lecture,stride-2', '--limit', '320', '--test-limit', '200', '--epochs', '1', '--seeds', '2', '--out', page]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const text = fs.readFileSync(page, 'utf8');
-    expect(text).toMatch(/\| `lecture` \| .* \| 8,490 \| 0\.93 \| \d+ \| \*\*\d+\.\d\d\*\* ± \d+\.\d\d \|/);
+    expect(text).toMatch(/\| `lecture` \| .* \| 8,490 \| 0\.93 \| \d+ \(\d+–\d+\) \| \*\*\d+\.\d\d\*\* ± \d+\.\d\d \|/);
     expect(text).toMatch(/\| `stride-2` \| .* \| 8,490 \| 0\.24 \|/);
     expect(text).toContain('the first 320 MNIST training images');
     expect(text).toContain('## What the numbers show');
