@@ -21,7 +21,7 @@
  */
 import { checkTensor, sizeOf, tensor, type Tensor } from '../../lib/tensor';
 import { todo } from '../../lib/todo';
-import { argmax, conv2d, flatten, linear, maxPool2d, relu, PARAM_SHAPES, type ParamName, type StateDict } from '../12-mnist-net';
+import { argmax, forwardStages, PARAM_SHAPES, type ParamName, type StateDict } from '../12-mnist-net';
 import { crossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '../13-backward-head';
 import { conv2dBackward, conv2dBackwardWeight, maxPool2dBackward } from '../14-backward-conv';
 

@@ -21,7 +21,7 @@
  */
 import { checkTensor, sizeOf, tensor, type Tensor } from '../../lib/tensor';
 import { todo } from '../../lib/todo';
-import { argmax, conv2d, flatten, linear, maxPool2d, relu, PARAM_SHAPES, type ParamName, type StateDict } from '../12-mnist-net';
+import { argmax, forwardStages, PARAM_SHAPES, type ParamName, type StateDict } from '../12-mnist-net';
 import { crossEntropy, crossEntropyBackward, linearBackward, reluBackward } from '../13-backward-head';
 import { conv2dBackward, conv2dBackwardWeight, maxPool2dBackward } from '../14-backward-conv';
 
@@ -132,15 +132,8 @@ export function accumulateGradients(params: StateDict, x: Tensor, targets: Array
       throw new RangeError(`accumulateGradients: grads['${name}'] must have the parameter's shape [${PARAM_SHAPES[name].join(', ')}], but got [${g.shape.join(', ')}]`);
     }
   }
-  // Forward, keeping each layer's input.
-  const c1 = conv2d(x, params['conv1.weight'], params['conv1.bias']);
-  const p1 = maxPool2d(c1, 2);
-  const r1 = relu(p1);
-  const c2 = conv2d(r1, params['conv2.weight'], params['conv2.bias']);
-  const p2 = maxPool2d(c2, 2);
-  const r2 = relu(p2);
-  const f = flatten(r2);
-  const logits = linear(f, params['fc.weight'], params['fc.bias']);
+  // Forward: kata 12's stages keep every layer's input, which the backward pass needs.
+  const [, c1, p1, r1, c2, p2, , f, logits] = forwardStages(params, x).map((stage) => stage.tensor);
   const loss = crossEntropy(logits, targets);
   const predicted = argmax(logits);
   let correct = 0;
