@@ -10,6 +10,7 @@
 // that need tfjs's backward kernels call them by name instead (see lib/cli/bench-backward.ts).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Tensor } from '../tensor';
+import { tfMaxPool2dNchw } from './pool';
 import { tf } from './tf';
 
 const toTf = (t: Tensor) => tf.tensor(t.data, [...t.shape], 'float32');
@@ -96,20 +97,7 @@ export function referenceConv2dBackward(dy: Tensor, x: Tensor, weight: Tensor, b
  */
 export function referenceMaxPool2dBackward(dy: Tensor, x: Tensor, kernelSize: number, stride: number, padding: number): Tensor {
   return tidy(() => {
-    const f = (a: tf.Tensor) => {
-      const nhwc = tf.transpose(a, [0, 2, 3, 1]);
-      const padded = tf.pad(
-        nhwc,
-        [
-          [0, 0],
-          [padding, padding],
-          [padding, padding],
-          [0, 0],
-        ],
-        -Infinity,
-      ) as tf.Tensor4D;
-      return tf.transpose(tf.maxPool(padded, kernelSize, stride, 'valid'), [0, 3, 1, 2]);
-    };
+    const f = (a: tf.Tensor) => tfMaxPool2dNchw(a, kernelSize, stride, padding);
     return read(tf.grad(f)(toTf(x), toTf(dy)));
   });
 }

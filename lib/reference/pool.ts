@@ -21,24 +21,31 @@ export interface PoolOptions {
   padding?: number;
 }
 
+/**
+ * PyTorch's `MaxPool2d(kernelSize, stride, padding)` as tfjs ops on an NCHW tensor: to NHWC,
+ * `tf.pad` with -Infinity, a 'valid' `maxPool`, back to NCHW. Differentiable (kata 14's reference
+ * gradient goes through it).
+ */
+export function tfMaxPool2dNchw(nchw: tf.Tensor, kernelSize: number, stride: number, padding: number): tf.Tensor4D {
+  const nhwc = tf.transpose(nchw, [0, 2, 3, 1]);
+  const padded = tf.pad(
+    nhwc,
+    [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ],
+    -Infinity,
+  ) as tf.Tensor4D;
+  return tf.transpose(tf.maxPool(padded, kernelSize, stride, 'valid'), [0, 3, 1, 2]);
+}
+
 /** PyTorch's `MaxPool2d(kernelSize, stride, padding)` on an [N, C, H, W] batch, by tfjs's `maxPool`. */
 export function referenceMaxPool2d(input: Batch, kernelSize: number, { stride = kernelSize, padding = 0 }: PoolOptions = {}): Batch {
   return tf.tidy(() => {
     const [n, c, h, w] = [input.length, input[0].length, input[0][0].length, input[0][0][0].length];
-    const nchw = tf.tensor4d(input.flat(3), [n, c, h, w]);
-    const nhwc = tf.transpose(nchw, [0, 2, 3, 1]);
-    const padded = tf.pad(
-      nhwc,
-      [
-        [0, 0],
-        [padding, padding],
-        [padding, padding],
-        [0, 0],
-      ],
-      -Infinity,
-    );
-    const pooled = tf.maxPool(padded as tf.Tensor4D, kernelSize, stride, 'valid');
-    return tf.transpose(pooled, [0, 3, 1, 2]).arraySync() as Batch;
+    return tfMaxPool2dNchw(tf.tensor4d(input.flat(3), [n, c, h, w]), kernelSize, stride, padding).arraySync() as Batch;
   });
 }
 
