@@ -141,13 +141,20 @@ def accuracy(model, x, y):
     return (pred == y).sum().item() / len(y)
 
 
-def train(args):
+def setup(args, batch):
+    """Threads and seeds set, the test set and a shuffling loader of the training set, as the lecture's code
+    makes them (in this order, so that a seed gives the same run)."""
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     x_train, y_train = load(args.data, 'train')
     x_test, y_test = load(args.data, 't10k')
     g = torch.Generator().manual_seed(args.seed)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=64, shuffle=True, generator=g)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=batch, shuffle=True, generator=g)
+    return x_train, x_test, y_test, loader
+
+
+def train(args):
+    x_train, x_test, y_test, loader = setup(args, 64)
     model = Net()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
     criterion = nn.CrossEntropyLoss()
@@ -217,12 +224,7 @@ def check(args):
 
 def curve(args):
     """One JSON line per epoch: the recipe's test accuracy in PyTorch, to set next to `npm run train`'s."""
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    x_train, y_train = load(args.data, 'train')
-    x_test, y_test = load(args.data, 't10k')
-    g = torch.Generator().manual_seed(args.seed)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=args.batch, shuffle=True, generator=g)
+    x_train, x_test, y_test, loader = setup(args, args.batch)
     model = Net()
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay, nesterov=args.nesterov)
     # CosineAnnealingLR stepped once per epoch: lr_e = lr (1 + cos(pi e / epochs)) / 2 for epoch e = 0, 1, ...
