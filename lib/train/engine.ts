@@ -140,11 +140,10 @@ class Pool {
 
   constructor(
     private readonly threads: number,
-    private readonly data: Omit<WorkerData, 'grads'>,
-    paramList: readonly SharedTensor[],
+    data: Omit<WorkerData, 'grads'>,
   ) {
     for (let i = 0; i < threads; i++) {
-      const grads = paramList.map((p) => ({ name: p.name, shape: p.shape, buffer: new SharedArrayBuffer(p.buffer.byteLength) }));
+      const grads = data.params.map((p) => ({ name: p.name, shape: p.shape, buffer: new SharedArrayBuffer(p.buffer.byteLength) }));
       this.grads.push(Object.fromEntries(grads.map((g) => [g.name, { shape: g.shape, data: new Float32Array(g.buffer) }])));
       const file = path.join(__dirname, 'worker.ts');
       this.workers.push(
@@ -254,11 +253,19 @@ export async function train(target: Target, which: ModelKind, settings: TrainSet
   const grads = k15.zerosLikeParams(params);
   const optimizer: Optimizer = k15.sgd(params, grads, { lr: settings.lr, momentum: settings.momentum, weightDecay: settings.weightDecay, nesterov: settings.nesterov });
   const threads = Math.max(1, Math.min(settings.threads, settings.batch));
-  const trainImages = sharedCopy(trainSet.images, 'f32');
-  const trainLabels = new Uint8Array(sharedCopy(trainSet.labels, 'u8'));
-  const testImages = sharedCopy(testSet.images, 'f32');
-  const pool = threads > 1 ? new Pool(threads, { target, model: which, params: paramList, train: { images: trainImages, labels: trainLabels.buffer as SharedArrayBuffer }, test: { images: testImages, labels: sharedCopy(testSet.labels, 'u8') } }, paramList) : undefined;
-  const trainView = new Float32Array(trainImages);
+  // Worker threads read the images from shared copies; one thread reads the loaded set itself.
+  const pool =
+    threads > 1
+      ? new Pool(threads, {
+          target,
+          model: which,
+          params: paramList,
+          train: { images: sharedCopy(trainSet.images, 'f32'), labels: sharedCopy(trainSet.labels, 'u8') },
+          test: { images: sharedCopy(testSet.images, 'f32') },
+        })
+      : undefined;
+  const trainView = trainSet.images;
+  const trainLabels = trainSet.labels;
   const history: EpochRecord[] = [];
   const lossCurve: { images: number; loss: number }[] = [];
   let stopped = false;

@@ -20,7 +20,8 @@ export interface WorkerData {
   readonly params: readonly SharedTensor[];
   readonly grads: readonly SharedTensor[];
   readonly train: { images: SharedArrayBuffer; labels: SharedArrayBuffer };
-  readonly test: { images: SharedArrayBuffer; labels: SharedArrayBuffer };
+  /** The test images (the main thread scores the logits against the labels). */
+  readonly test: { images: SharedArrayBuffer };
 }
 
 export type Request = { readonly kind: 'batch'; readonly indices: Uint32Array } | { readonly kind: 'eval'; readonly start: number; readonly end: number };
